@@ -1,0 +1,186 @@
+"""One audit run: seed URL -> crawl -> page facts -> verdicts -> storage."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from crawler import CrawledPage, Crawler, CrawlOutcome, Fetcher, Link, Resolver, canonicalize
+from rules import CheckResult, PageFacts, analyse_page, evaluate, load_vocabulary, score_link
+from storage import Run, Store
+
+from ._exceptions import InvalidURLError
+from .settings import Settings
+
+__all__ = ["AuditReport", "run_audit", "inspect_urls", "validate_url", "run_status"]
+
+log = logging.getLogger(__name__)
+
+FLUSH_EVERY = 25  # pages per database write: crash loses at most this many
+ProgressHandler = Callable[[int, int, str], None]
+
+
+def validate_url(url: str) -> str:
+    """The canonical form of an absolute http(s) URL, or InvalidURLError with the reason."""
+    canonical = canonicalize(url)
+    if canonical is None or "://" not in url.strip():
+        raise InvalidURLError(f"not an absolute http(s) URL: {url!r}")
+    return canonical
+
+
+def run_status(outcome: CrawlOutcome) -> str:
+    if outcome.interrupted or outcome.limits_hit:
+        return "partial"
+    if not outcome.home_ok:
+        home = outcome.home
+        return "partial" if home is not None and home.robots_blocked else "failed"
+    return "complete"
+
+
+@dataclass
+class AuditReport:
+    run_id: str
+    status: str
+    home_url: str
+    checks: dict[str, CheckResult]
+    outcome: CrawlOutcome
+    facts: dict[str, PageFacts] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _notes(outcome: CrawlOutcome) -> list[str]:
+    notes = [f"limit hit: {limit}" for limit in outcome.limits_hit]
+    home = outcome.home
+    if home is not None and not outcome.home_ok:
+        notes.append(f"home page {outcome.home_url}: {home.error or f'HTTP {home.status}'}")
+    if outcome.robots_blocked:
+        notes.append(f"robots.txt disallowed {len(outcome.robots_blocked)} URL(s)")
+    notes += [f"{origin}: {note}" for origin, note in sorted(outcome.robots_notes.items())]
+    notes += outcome.notes
+    if outcome.sitemap_urls:
+        notes.append(f"sitemaps listed {outcome.sitemap_urls} further URL(s); sitemaps never count as links from home")
+    return notes
+
+
+async def run_audit(
+    home_url: str,
+    settings: Settings,
+    store: Store,
+    *,
+    applicant: str | None = None,
+    resolver: Resolver | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_progress: ProgressHandler | None = None,
+) -> AuditReport:
+    home = validate_url(home_url)
+    vocab = load_vocabulary()
+    as_of = settings.audit.as_of
+    run = Run(
+        id=uuid.uuid4().hex[:12],
+        applicant=applicant,
+        home_url=home,
+        as_of=as_of,
+        options={"crawl": asdict(settings.crawl), "audit": {**asdict(settings.audit), "as_of": as_of.isoformat()}},
+    )
+    await store.create_run(run)
+    facts: dict[str, PageFacts] = {}
+    pending: list[PageFacts] = []
+    crawler: Crawler | None = None
+    edges_written = 0
+
+    async def flush() -> None:
+        nonlocal pending, edges_written
+        batch, pending = pending, []
+        edges = crawler.outcome.graph.edges if crawler is not None and hasattr(crawler, "outcome") else []
+        new_edges, edges_written = edges[edges_written:], len(edges)
+        if batch or new_edges:
+            await store.add_pages(run.id, batch, new_edges)
+
+    async def on_page(page: CrawledPage) -> None:
+        f = analyse_page(page, as_of, vocab)
+        facts.setdefault(f.final_url, f)
+        pending.append(f)
+        if len(pending) >= FLUSH_EVERY:
+            await flush()
+
+    def scorer(link: Link, depth: int) -> float:
+        return score_link(link, depth, vocab)
+
+    async with Fetcher(settings.crawl, resolver=resolver, transport=transport) as fetcher:
+        crawler = Crawler(
+            settings.crawl, fetcher, on_page=on_page, score_link=scorer, on_progress=on_progress, max_year=as_of.year + 1
+        )
+        try:
+            outcome = await crawler.run(home)
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            await asyncio.shield(_close_interrupted(store, run.id, flush))
+            raise
+        except Exception as exc:
+            await flush()
+            await store.mark_run(run.id, "failed", f"internal error: {type(exc).__name__}: {exc}", datetime.now(UTC))
+            raise
+    await flush()
+    checks = evaluate(facts, outcome, settings.audit)
+    status = run_status(outcome)
+    notes = _notes(outcome)
+    await store.finish_run(
+        run.id,
+        status=status,
+        finished_at=datetime.now(UTC),
+        pages_fetched=outcome.pages_fetched,
+        pages_rendered=0,
+        notes=notes,
+        click_paths=outcome.graph.click_paths(),
+        checks=checks,
+    )
+    return AuditReport(run.id, status, home, checks, outcome, facts, notes)
+
+
+async def _close_interrupted(store: Store, run_id: str, flush: Callable[[], Any]) -> None:
+    await flush()
+    await store.mark_run(run_id, "partial", "interrupted before the crawl finished; verdicts were not computed", datetime.now(UTC))
+
+
+async def inspect_urls(
+    urls: list[str], settings: Settings, *, resolver: Resolver | None = None
+) -> AsyncIterator[dict[str, Any]]:
+    """Fetch and analyse each URL on its own (robots.txt obeyed); one record per URL, in order."""
+    canonical = [validate_url(u) for u in urls]
+    vocab = load_vocabulary()
+    as_of = settings.audit.as_of
+
+    async def one(fetcher: Fetcher, given: str, url: str) -> dict[str, Any]:
+        result = await fetcher.fetch(url)
+        f = analyse_page(CrawledPage.from_fetch(result), as_of, vocab, date_all=True)
+        return {
+            "url": given,
+            "final_url": result.final_url,
+            "status": result.status,
+            "robots": "disallowed" if result.robots_blocked else "allowed",
+            "kind": f.kind,
+            "title": f.title,
+            "published": f.published.isoformat() if f.published else None,
+            "date_source": f.date_source,
+            "categories": f.categories,
+            "content_type": result.content_type or None,
+            "gated": f.gated,
+            "aws_signals": f.aws_signals,
+            "error": result.error,
+        }
+
+    async with Fetcher(settings.crawl, resolver=resolver) as fetcher:
+        tasks = [asyncio.create_task(one(fetcher, given, url)) for given, url in zip(urls, canonical, strict=True)]
+        try:
+            for task in tasks:
+                yield await task
+        finally:
+            for task in tasks:
+                task.cancel()
+

@@ -1,0 +1,46 @@
+"""Crawling: frontier, fetching, parsing. Knows nothing of verdicts."""
+
+from ._crawl import CrawledPage, Crawler, CrawlOutcome, LinkScorer
+from ._fetch import HTML_TYPES, PAGE_TYPES, PDF_TYPES, Fetcher, FetchResult
+from ._graph import CrawlGraph, Edge
+from ._parse import Form, Link, ParsedPage, decode_html, parse_html
+from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
+from ._safety import AddressPolicy, Resolver, StaticResolver, SystemResolver, refusal_reason
+from ._sitemaps import SitemapEntry, discover_sitemap_urls, parse_sitemap
+from ._traps import trap_reason
+from ._urls import SiteScope, canonicalize, registrable_domain
+
+__all__ = [
+    "AddressPolicy",
+    "CrawlGraph",
+    "CrawlOutcome",
+    "CrawledPage",
+    "Crawler",
+    "Edge",
+    "FetchResult",
+    "Fetcher",
+    "Form",
+    "HTML_TYPES",
+    "Link",
+    "LinkScorer",
+    "PAGE_TYPES",
+    "PDF_TYPES",
+    "ParsedPage",
+    "Resolver",
+    "RobotsCache",
+    "RobotsResponse",
+    "RobotsRules",
+    "SiteScope",
+    "SitemapEntry",
+    "StaticResolver",
+    "SystemResolver",
+    "canonicalize",
+    "decode_html",
+    "discover_sitemap_urls",
+    "parse_html",
+    "parse_sitemap",
+    "product_token",
+    "refusal_reason",
+    "registrable_domain",
+    "trap_reason",
+]

@@ -1,0 +1,251 @@
+"""The crawl loop: seed -> frontier -> fetch -> parse -> hand each page to the caller."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from auditcrawl.settings import CrawlSettings
+
+from ._fetch import HTML_TYPES, Fetcher, FetchResult
+from ._frontier import Frontier, FrontierEntry
+from ._graph import CrawlGraph, Edge
+from ._parse import Link, ParsedPage, decode_html, parse_html
+from ._sitemaps import discover_sitemap_urls
+from ._traps import trap_reason
+from ._urls import SiteScope, canonicalize
+
+__all__ = ["Crawler", "CrawledPage", "CrawlOutcome", "LinkScorer"]
+
+log = logging.getLogger(__name__)
+
+# Scores a link found on a page at the given depth; higher is fetched sooner.
+LinkScorer = Callable[[Link, int], float]
+PageHandler = Callable[["CrawledPage"], Awaitable[None]]
+ProgressHandler = Callable[[int, int, str], None]
+
+OFFSITE_MIN_SCORE = 1.0  # an off-site link is fetched (one hop) only with an evidence cue
+
+
+def _default_scorer(link: Link, depth: int) -> float:
+    return {"nav": 0.5, "header": 0.4, "main": 0.3, "body": 0.2, "aside": 0.1, "footer": 0.1}.get(link.region, 0.0)
+
+
+@dataclass
+class CrawledPage:
+    url: str
+    final_url: str
+    depth: int
+    source: str
+    offsite: bool
+    status: int | None
+    content_type: str
+    error: str | None
+    robots_blocked: bool
+    fetched_at: datetime
+    redirects: list[str]
+    headers: dict[str, str]
+    body: bytes = b""
+    sha256: str | None = None
+    parsed: ParsedPage | None = None
+
+    @classmethod
+    def from_fetch(cls, result: FetchResult, *, depth: int = 0, source: str = "seed", offsite: bool = False) -> CrawledPage:
+        """The page as fetched, its HTML parsed once here."""
+        page = cls(
+            url=result.url,
+            final_url=result.final_url,
+            depth=depth,
+            source=source,
+            offsite=offsite,
+            status=result.status,
+            content_type=result.content_type,
+            error=result.error,
+            robots_blocked=result.robots_blocked,
+            fetched_at=result.fetched_at,
+            redirects=result.redirects,
+            headers=result.headers,
+            body=result.body,
+            sha256=hashlib.sha256(result.body).hexdigest() if result.body else None,
+        )
+        if result.body and result.content_type in HTML_TYPES:
+            html = decode_html(result.body, result.headers.get("content-type", ""))
+            page.parsed = parse_html(html, result.final_url)
+        return page
+
+
+@dataclass
+class CrawlOutcome:
+    home_url: str
+    graph: CrawlGraph
+    home: CrawledPage | None = None
+    pages_fetched: int = 0
+    limits_hit: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    robots_notes: dict[str, str] = field(default_factory=dict)
+    robots_blocked: list[str] = field(default_factory=list)
+    sitemap_urls: int = 0
+    interrupted: bool = False
+
+    @property
+    def home_ok(self) -> bool:
+        return self.home is not None and self.home.error is None and self.home.status is not None and 200 <= self.home.status < 300
+
+
+class Crawler:
+    """Crawls one partner site, best first, within the limits of the settings."""
+
+    def __init__(
+        self,
+        settings: CrawlSettings,
+        fetcher: Fetcher,
+        *,
+        on_page: PageHandler,
+        score_link: LinkScorer = _default_scorer,
+        on_progress: ProgressHandler | None = None,
+        min_year: int = 1995,
+        max_year: int = 2100,
+    ) -> None:
+        self.settings = settings
+        self.fetcher = fetcher
+        self.on_page = on_page
+        self.score_link = score_link
+        self.on_progress = on_progress
+        self.frontier = Frontier()
+        self.years = (min_year, max_year)
+        self._final_seen: set[str] = set()
+        self._offsite_queued = 0
+        self._depth_skipped: set[str] = set()
+        self._traps: dict[str, int] = {}
+
+    async def run(self, home_url: str) -> CrawlOutcome:
+        s = self.settings
+        home = canonicalize(home_url)
+        assert home is not None, "the caller validates the home URL"
+        self.scope = SiteScope(home)
+        outcome = CrawlOutcome(home_url=home, graph=CrawlGraph(home=home))
+        self.outcome = outcome
+        started = time.monotonic()
+        running: set[asyncio.Task[None]] = set()
+        try:
+            # The home page alone first: robots.txt, scope and sitemaps hinge on it.
+            self.frontier.mark_seen(home)
+            await self._process(FrontierEntry((0.0, 0, 0), home, 0, "seed"))
+            if outcome.home_ok:
+                await self._seed_sitemaps()
+            while True:
+                out_of_time = time.monotonic() - started > s.max_seconds
+                while not out_of_time and len(running) < s.concurrency and outcome.pages_fetched + len(running) < s.max_pages:
+                    entry = self.frontier.pop()
+                    if entry is None:
+                        break
+                    running.add(asyncio.create_task(self._process(entry)))
+                if not running:
+                    break
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            outcome.interrupted = True
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+            raise
+        finally:
+            self._finish(outcome, started)
+        return outcome
+
+    def _finish(self, outcome: CrawlOutcome, started: float) -> None:
+        s = self.settings
+        remaining = len(self.frontier)
+        if remaining and outcome.pages_fetched >= s.max_pages:
+            outcome.limits_hit.append(f"max_pages ({s.max_pages}) reached with {remaining} URLs still queued")
+        elif remaining and time.monotonic() - started > s.max_seconds:
+            outcome.limits_hit.append(f"max_seconds ({s.max_seconds:.0f}) reached with {remaining} URLs still queued")
+        if self._depth_skipped:
+            outcome.limits_hit.append(f"max_depth ({s.max_depth}) left {len(self._depth_skipped)} linked URLs unvisited")
+        if self._traps:
+            total = sum(self._traps.values())
+            outcome.notes.append(f"{total} URLs skipped as crawler traps ({'; '.join(sorted(self._traps))})")
+        for origin, rules in self.fetcher.robots.known().items():
+            if rules.note:
+                outcome.robots_notes[origin] = rules.note
+
+    async def _seed_sitemaps(self) -> None:
+        s = self.settings
+        rules = await self.fetcher.robots_rules(self.outcome.home_url)
+        roots = [u for u in (canonicalize(x) for x in rules.sitemaps) if u and self.scope.contains(u)]
+        roots.append(canonicalize("/sitemap.xml", base=self.outcome.home_url) or "")
+
+        async def load(url: str) -> bytes | None:
+            result = await self.fetcher.fetch(url, accept=None, max_bytes=s.max_body_bytes * 2)
+            return result.body if result.ok else None
+
+        entries = await discover_sitemap_urls([r for r in roots if r], load, s.sitemap_max_files, s.sitemap_max_urls)
+        added = 0
+        for entry in entries:
+            if self.scope.contains(entry.url) and not self._is_trap(entry.url):
+                added += self.frontier.push(entry.url, priority=0.05, depth=s.max_depth, source="sitemap")
+        self.outcome.sitemap_urls = added
+
+    def _is_trap(self, url: str) -> bool:
+        reason = trap_reason(url, *self.years)
+        if reason:
+            key = reason.split(" ", 2)[0] + " " + reason.split(" ", 2)[1]
+            self._traps[key] = self._traps.get(key, 0) + 1
+            return True
+        return False
+
+    async def _process(self, entry: FrontierEntry) -> None:
+        outcome = self.outcome
+        if self.on_progress:
+            self.on_progress(outcome.pages_fetched, len(self.frontier), entry.url)
+        if entry.url in self._final_seen:
+            return  # already fetched as the target of a redirect
+        result = await self.fetcher.fetch(entry.url)
+        if not result.robots_blocked:
+            outcome.pages_fetched += 1
+        outcome.graph.add_alias(entry.url, result.final_url)
+        self.frontier.mark_seen(result.final_url)
+        offsite = entry.offsite or not self.scope.contains(result.final_url)
+        if result.robots_blocked:
+            outcome.robots_blocked.append(entry.url)
+        if result.final_url in self._final_seen and result.final_url != entry.url:
+            return  # the same page reached through another URL: the alias is enough
+        self._final_seen.add(result.final_url)
+        page = CrawledPage.from_fetch(result, depth=entry.depth, source=entry.source, offsite=offsite)
+        if entry.source == "seed":
+            outcome.home = page
+        if page.parsed is not None and not offsite:
+            self._queue_links(page)
+        await self.on_page(page)
+        page.body = b""  # the handler has what it needs; keep memory flat
+
+    def _queue_links(self, page: CrawledPage) -> None:
+        assert page.parsed is not None
+        s = self.settings
+        graph = self.outcome.graph
+        follow = not page.parsed.nofollow and "nofollow" not in page.headers.get("x-robots-tag", "").lower()
+        depth = page.depth + 1
+        for link in page.parsed.links:
+            graph.edges.append(Edge(page.final_url, link.url, link.anchor, link.region))
+            if not follow or self.frontier.seen(link.url):
+                continue
+            score = self.score_link(link, depth)
+            if not self.scope.contains(link.url):
+                if score >= OFFSITE_MIN_SCORE and self._offsite_queued < s.max_offsite_pages:
+                    self._offsite_queued += 1
+                    self.frontier.push(link.url, priority=score, depth=depth, source="offsite", offsite=True)
+                continue
+            if depth > s.max_depth:
+                self._depth_skipped.add(link.url)
+                continue
+            if self._is_trap(link.url):
+                self.frontier.mark_seen(link.url)
+                continue
+            self.frontier.push(link.url, priority=score, depth=depth, source="link")

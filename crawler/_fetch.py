@@ -1,0 +1,253 @@
+"""HTTP fetching: politeness, retries, hop-by-hop redirects, streamed size caps."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import httpx
+
+from auditcrawl._exceptions import BodyTooLargeError, UnsafeDestinationError
+from auditcrawl.settings import CrawlSettings
+
+from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
+from ._safety import AddressPolicy, Resolver, SystemResolver, guarded_transport
+from ._slots import SlotTable
+from ._urls import canonicalize
+
+__all__ = ["Fetcher", "FetchResult", "HTML_TYPES", "PDF_TYPES", "PAGE_TYPES"]
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+PDF_TYPES = frozenset({"application/pdf"})
+PAGE_TYPES = HTML_TYPES | PDF_TYPES
+_KEPT_HEADERS = ("content-type", "content-language", "etag", "last-modified", "x-robots-tag", "location")
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+# A hop filter returns why a URL may not be requested, or None.
+HopFilter = Callable[[str], str | None]
+
+
+@dataclass
+class FetchResult:
+    url: str
+    final_url: str
+    status: int | None = None
+    content_type: str = ""
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    redirects: list[str] = field(default_factory=list)
+    error: str | None = None
+    robots_blocked: bool = False
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+
+@dataclass
+class _Response:
+    status: int | None
+    headers: dict[str, str]
+    body: bytes = b""
+    content_type: str = ""
+    error: str | None = None
+    retryable: bool = False
+
+
+def _mime(headers: httpx.Headers, first_bytes: bytes = b"") -> str:
+    declared = str(headers.get("content-type", "")).split(";", 1)[0].strip().lower()
+    if declared:
+        return declared
+    head = first_bytes[:512].lstrip().lower()
+    if head.startswith(b"%pdf"):
+        return "application/pdf"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "text/html"
+    return ""
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class Fetcher:
+    """Fetches URLs politely and safely. Use as an async context manager."""
+
+    def __init__(
+        self,
+        settings: CrawlSettings,
+        resolver: Resolver | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.token = product_token(settings.user_agent)
+        limits = httpx.Limits(max_connections=settings.concurrency * 2, max_keepalive_connections=settings.concurrency * 2)
+        self._transport = transport or guarded_transport(
+            resolver or SystemResolver(), AddressPolicy(settings.allow_private), limits
+        )
+        t = settings.timeout
+        self._client = httpx.AsyncClient(
+            transport=self._transport,
+            follow_redirects=False,  # every hop is re-checked here
+            timeout=httpx.Timeout(connect=min(t, 10.0), read=t, write=t, pool=None),
+            headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.5"},
+            trust_env=False,
+        )
+        self._semaphore = asyncio.Semaphore(settings.concurrency)
+        self._slots = SlotTable()
+        self.robots = RobotsCache(self._load_robots)
+        self.requests_made = 0
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._client.aclose()
+
+    async def _load_robots(self, url: str) -> RobotsResponse:
+        result = await self.fetch(url, accept=None, obey_robots=False, max_bytes=512 * 1024)
+        if result.error and result.status is None:
+            return RobotsResponse(status=None)
+        if result.status is not None and result.status >= 400:
+            return RobotsResponse(status=result.status)
+        if result.error:  # redirected away, too large, ...
+            return RobotsResponse(status=None)
+        return RobotsResponse(status=result.status, body=result.body)
+
+    async def robots_rules(self, url: str) -> RobotsRules:
+        rules = await self.robots.rules_for(url)
+        delay = rules.crawl_delay(self.token)
+        if delay:
+            host = urlsplit(url).netloc
+            self._slots.get(host).delay = min(delay, self.settings.max_crawl_delay)
+        return rules
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        accept: frozenset[str] | None = PAGE_TYPES,
+        obey_robots: bool = True,
+        hop_filter: HopFilter | None = None,
+        max_bytes: int | None = None,
+    ) -> FetchResult:
+        """GET a URL, following redirects hop by hop; never raises for network trouble."""
+        result = FetchResult(url=url, final_url=url)
+        current = url
+        for hop in range(self.settings.max_redirects + 1):
+            if hop > 0 and hop_filter is not None:
+                reason = hop_filter(current)
+                if reason:
+                    result.error = f"redirected to {current}: {reason}"
+                    return result
+            if obey_robots:
+                rules = await self.robots_rules(current)
+                if not rules.allowed(current, self.token):
+                    result.robots_blocked = True
+                    result.error = f"robots.txt disallows {current}"
+                    return result
+            response = await self._request(current, accept, max_bytes or self.settings.max_body_bytes)
+            result.status, result.headers = response.status, response.headers
+            result.content_type, result.body, result.error = response.content_type, response.body, response.error
+            result.fetched_at = datetime.now(UTC)
+            location = response.headers.get("location")
+            if response.status in _REDIRECTS and location is not None:
+                target = canonicalize(location, base=current)
+                if target is None:
+                    result.error = f"redirect to an unsupported URL: {location[:200]}"
+                    return result
+                result.redirects.append(target)
+                result.final_url = current = target
+                continue
+            return result
+        result.error = f"more than {self.settings.max_redirects} redirects"
+        return result
+
+    async def _request(self, url: str, accept: frozenset[str] | None, max_bytes: int) -> _Response:
+        s = self.settings
+        slot = self._slots.get(urlsplit(url).netloc)
+        response = _Response(status=None, headers={})
+        for attempt in range(s.retries + 1):
+            await slot.wait(s.delay)
+            async with self._semaphore:
+                self.requests_made += 1
+                response = await self._get_once(url, accept, max_bytes)
+            if not response.retryable or attempt == s.retries:
+                return response
+            wait = _retry_after(response.headers.get("retry-after")) if response.status else None
+            if wait is None:
+                wait = s.backoff * (2**attempt)
+            if wait > s.max_retry_after:
+                response.error = response.error or f"HTTP {response.status}, Retry-After {wait:.0f}s is too long"
+                return response
+            log.debug("retrying %s in %.1fs (%s)", url, wait, response.error or response.status)
+            await asyncio.sleep(wait)
+        return response
+
+    async def _get_once(self, url: str, accept: frozenset[str] | None, max_bytes: int) -> _Response:
+        try:
+            async with asyncio.timeout(self.settings.timeout * 3):
+                return await self._stream(url, accept, max_bytes)
+        except UnsafeDestinationError as exc:
+            return _Response(status=None, headers={}, error=str(exc))
+        except BodyTooLargeError as exc:
+            return _Response(status=None, headers={}, error=str(exc))
+        except TimeoutError:
+            return _Response(None, {}, error=f"no complete response within {self.settings.timeout * 3:.0f}s", retryable=True)
+        except httpx.TimeoutException:
+            return _Response(None, {}, error="timed out", retryable=True)
+        except httpx.TransportError as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return _Response(None, {}, error=f"connection failed: {message[:200]}", retryable=True)
+        except httpx.HTTPError as exc:  # decoding errors, invalid URLs
+            return _Response(None, {}, error=f"{type(exc).__name__}: {str(exc)[:200]}")
+
+    async def _stream(self, url: str, accept: frozenset[str] | None, max_bytes: int) -> _Response:
+        started = time.monotonic()
+        async with self._client.stream("GET", url) as r:
+            headers = {k: r.headers[k] for k in _KEPT_HEADERS if k in r.headers}
+            if "retry-after" in r.headers:
+                headers["retry-after"] = r.headers["retry-after"]
+            status = r.status_code
+            retryable = status == 429 or 500 <= status < 600
+            if status in _REDIRECTS or retryable:
+                return _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}")
+            declared = r.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise BodyTooLargeError(f"body of {int(declared)} bytes exceeds the {max_bytes}-byte cap")
+            chunks: list[bytes] = []
+            total = 0
+            mime = _mime(r.headers)
+            async for chunk in r.aiter_bytes():  # decoded: the cap counts decompressed bytes
+                if not chunks and not mime:
+                    mime = _mime(r.headers, chunk)
+                if accept is not None and mime not in accept:
+                    return _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}")
+                total += len(chunk)
+                if total > max_bytes:
+                    raise BodyTooLargeError(f"body exceeds the {max_bytes}-byte cap")
+                chunks.append(chunk)
+            if accept is not None and mime not in accept and not chunks:
+                return _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}")
+            log.debug("GET %s %s %d bytes %.2fs", url, status, total, time.monotonic() - started)
+            return _Response(status, headers, b"".join(chunks), mime)

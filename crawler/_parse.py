@@ -1,0 +1,213 @@
+"""HTML parsing with selectolax's Lexbor parser: one pass, plain dataclasses out."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ._urls import canonicalize
+
+__all__ = ["Link", "Form", "ParsedPage", "parse_html", "decode_html"]
+
+_REGION_TAGS = {"nav": "nav", "header": "header", "footer": "footer", "aside": "aside", "main": "main", "article": "main"}
+_REGION_ROLES = {"navigation": "nav", "banner": "header", "contentinfo": "footer", "complementary": "aside", "main": "main"}
+_REGION_HINTS = (("footer", "footer"), ("nav", "nav"), ("menu", "nav"), ("header", "header"), ("sidebar", "aside"))
+_NON_CONTENT = "script, style, noscript, template, svg, iframe"
+_SKIP_EXT = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|svg|ico|bmp|tiff?|css|js|mjs|json|woff2?|ttf|eot|mp[34]|m4a|wav|avi|mov|webm|zip|gz|tgz|rar|7z|exe|dmg|msi|iso|docx?|xlsx?|pptx?|csv|xml|rss|atom)$",
+    re.I,
+)
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    anchor: str
+    region: str  # nav | header | footer | aside | main | body
+
+
+@dataclass(frozen=True)
+class Form:
+    action: str
+    has_password: bool
+    has_email: bool
+    field_names: tuple[str, ...]
+    visible_fields: int
+    submit_text: str
+
+
+@dataclass
+class ParsedPage:
+    url: str
+    title: str | None = None
+    description: str | None = None
+    canonical: str | None = None
+    lang: str | None = None
+    og_type: str | None = None
+    h1: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    text: str = ""
+    word_count: int = 0
+    json_ld: list[dict[str, Any]] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+    image_alts: list[str] = field(default_factory=list)
+    noindex: bool = False
+    nofollow: bool = False
+    meta: dict[str, str] = field(default_factory=dict)
+    media_embeds: list[str] = field(default_factory=list)
+
+
+def decode_html(body: bytes, content_type_header: str = "") -> str:
+    """Decode with the declared charset, then UTF-8, then Windows-1252 (never fails)."""
+    declared = re.search(r"charset=[\"']?([\w.:-]+)", content_type_header, re.I)
+    in_markup = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", body[:4096], re.I)
+    charset = declared.group(1) if declared else in_markup.group(1).decode("ascii", "ignore") if in_markup else None
+    for encoding in (charset, "utf-8"):
+        if not encoding:
+            continue
+        try:
+            return body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("cp1252", errors="replace")
+
+
+def _clean(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def _region(node: LexborNode) -> str:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        tag = parent.tag or ""
+        if tag in _REGION_TAGS:
+            return _REGION_TAGS[tag]
+        attrs = parent.attributes
+        role = (attrs.get("role") or "").lower()
+        if role in _REGION_ROLES:
+            return _REGION_ROLES[role]
+        hint = f"{attrs.get('id') or ''} {attrs.get('class') or ''}".lower()
+        for needle, region in _REGION_HINTS:
+            if needle in hint:
+                return region
+        parent = parent.parent
+    return "body"
+
+
+def _json_ld(tree: LexborHTMLParser) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for node in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(node.text(deep=True) or "null", strict=False)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+                items.append(item)
+    return items
+
+
+def _forms(tree: LexborHTMLParser) -> list[Form]:
+    forms = []
+    for form in tree.css("form"):
+        names: list[str] = []
+        has_password = has_email = False
+        visible = 0
+        for field_node in form.css("input, select, textarea"):
+            attrs = field_node.attributes
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("hidden", "submit", "button", "image", "reset"):
+                continue
+            visible += 1
+            name = (attrs.get("name") or attrs.get("id") or "").lower()
+            names.append(name)
+            has_password |= kind == "password"
+            has_email |= kind == "email" or "email" in name
+        submit = form.css_first('button, input[type="submit"]')
+        submit_text = ""
+        if submit is not None:
+            submit_text = _clean(submit.text(deep=True)) or (submit.attributes.get("value") or "")
+        forms.append(
+            Form(
+                action=form.attributes.get("action") or "",
+                has_password=has_password,
+                has_email=has_email,
+                field_names=tuple(names),
+                visible_fields=visible,
+                submit_text=submit_text[:100],
+            )
+        )
+    return forms
+
+
+def parse_html(html: str, url: str) -> ParsedPage:
+    tree = LexborHTMLParser(html)
+    page = ParsedPage(url=url)
+    base = url
+    base_node = tree.css_first("base[href]")
+    if base_node is not None:
+        base = canonicalize(base_node.attributes.get("href") or "", base=url) or url
+    title = tree.css_first("title")
+    page.title = _clean(title.text()) if title is not None else None
+    html_node = tree.css_first("html")
+    if html_node is not None:
+        page.lang = (html_node.attributes.get("lang") or "").strip().lower() or None
+    for meta in tree.css("meta"):
+        attrs = meta.attributes
+        key = (attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or attrs.get("http-equiv") or "").strip().lower()
+        content = attrs.get("content")
+        if key and content is not None and key not in page.meta:
+            page.meta[key] = content.strip()
+    page.description = page.meta.get("description") or page.meta.get("og:description")
+    page.og_type = page.meta.get("og:type")
+    robots = page.meta.get("robots", "").lower()
+    page.noindex, page.nofollow = "noindex" in robots, "nofollow" in robots
+    if page.lang is None and page.meta.get("content-language"):
+        page.lang = page.meta["content-language"].split(",")[0].strip().lower()
+    canonical = tree.css_first('link[rel="canonical"]')
+    if canonical is not None:
+        page.canonical = canonicalize(canonical.attributes.get("href") or "", base=base)
+    page.json_ld = _json_ld(tree)
+    page.forms = _forms(tree)
+    for frame in tree.css("iframe[src], video source[src], video[src]"):
+        src = canonicalize(frame.attributes.get("src") or "", base=base)
+        if src:
+            page.media_embeds.append(src)
+    page.image_alts = [alt for img in tree.css("img[alt]") if (alt := _clean(img.attributes.get("alt")))]
+
+    seen: set[tuple[str, str]] = set()
+    for a in tree.css("a[href]"):
+        target = canonicalize(a.attributes.get("href") or "", base=base)
+        if target is None or _SKIP_EXT.search(target.split("?", 1)[0]):
+            continue
+        anchor = _clean(a.text(deep=True)) or _clean(a.attributes.get("title")) or _clean(a.attributes.get("aria-label"))
+        region = _region(a)
+        if (target, region) in seen:
+            continue
+        seen.add((target, region))
+        page.links.append(Link(url=target, anchor=anchor[:200], region=region))
+
+    tree.strip_tags(_NON_CONTENT.split(", "))
+    page.h1 = [_clean(h.text()) for h in tree.css("h1") if _clean(h.text())]
+    page.headings = [_clean(h.text()) for h in tree.css("h1, h2, h3") if _clean(h.text())]
+    main = tree.css_first("main") or tree.css_first("article")
+    if main is None:
+        for chrome in tree.css("nav, header, footer"):
+            chrome.decompose()
+        main = tree.body
+    page.text = _clean(main.text(separator=" ")) if main is not None else ""
+    page.word_count = len(page.text.split())
+    return page

@@ -1,0 +1,102 @@
+"""robots.txt per RFC 9309, decided by Protego, cached per origin."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from protego import Protego
+
+__all__ = ["RobotsRules", "RobotsCache", "RobotsResponse", "product_token"]
+
+log = logging.getLogger(__name__)
+
+MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309: parse at least 500 KiB
+
+
+def product_token(user_agent: str) -> str:
+    """The token robots.txt groups are matched against: 'auditcrawl' in 'auditcrawl/0.1 (...)'."""
+    return user_agent.strip().split("/", 1)[0].split()[0]
+
+
+@dataclass(frozen=True)
+class RobotsResponse:
+    status: int | None  # None when the host could not be reached
+    body: bytes = b""
+
+
+@dataclass
+class RobotsRules:
+    """The decision for one origin. `mode` says where it came from."""
+
+    mode: str  # "parsed" | "allow_all" (4xx) | "disallow_all" (5xx, unreachable)
+    parser: Protego | None = None
+    note: str = ""
+    sitemaps: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_response(cls, response: RobotsResponse) -> RobotsRules:
+        if response.status is None:
+            return cls("disallow_all", note="robots.txt unreachable: treated as disallow all")
+        if 500 <= response.status < 600:
+            return cls("disallow_all", note=f"robots.txt answered {response.status}: treated as disallow all")
+        if 400 <= response.status < 500:
+            return cls("allow_all", note=f"robots.txt answered {response.status}: no restrictions")
+        if response.status != 200:
+            return cls("allow_all", note=f"robots.txt answered {response.status}: no restrictions")
+        text = response.body[:MAX_ROBOTS_BYTES].decode("utf-8-sig", errors="replace")
+        try:
+            parser = Protego.parse(text)
+        except Exception as exc:  # Protego raises plain errors on garbage; garbage means no rules
+            log.warning("unparseable robots.txt (%s): allowing all", exc)
+            return cls("allow_all", note="robots.txt could not be parsed: no restrictions")
+        return cls("parsed", parser=parser, sitemaps=list(parser.sitemaps))
+
+    def allowed(self, url: str, token: str) -> bool:
+        if self.mode == "allow_all":
+            return True
+        if self.mode == "disallow_all" or self.parser is None:
+            return False
+        if urlsplit(url).path == "/robots.txt":
+            return True
+        return bool(self.parser.can_fetch(url, token))
+
+    def crawl_delay(self, token: str) -> float | None:
+        if self.parser is None:
+            return None
+        delay = self.parser.crawl_delay(token)
+        return float(delay) if delay is not None else None
+
+
+Loader = Callable[[str], Awaitable[RobotsResponse]]
+
+
+class RobotsCache:
+    """Fetches each origin's robots.txt once, even under concurrent requests."""
+
+    def __init__(self, load: Loader) -> None:
+        self._load = load
+        self._rules: dict[str, RobotsRules] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @staticmethod
+    def origin(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    async def rules_for(self, url: str) -> RobotsRules:
+        origin = self.origin(url)
+        if origin in self._rules:
+            return self._rules[origin]
+        lock = self._locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            if origin not in self._rules:
+                response = await self._load(origin + "/robots.txt")
+                self._rules[origin] = RobotsRules.from_response(response)
+        return self._rules[origin]
+
+    def known(self) -> dict[str, RobotsRules]:
+        return dict(self._rules)

@@ -1,0 +1,160 @@
+"""Destination safety: every TCP connection the crawler opens is checked here.
+
+The check sits in the network backend under httpx, so it covers the first
+request, every redirect hop, robots.txt and sitemaps alike, and the connection
+goes to the very address that was checked (no second DNS lookup to rebind).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+import httpcore
+import httpx
+
+from auditcrawl._exceptions import UnsafeDestinationError
+
+__all__ = [
+    "AddressPolicy",
+    "Resolver",
+    "SystemResolver",
+    "StaticResolver",
+    "guarded_transport",
+    "refusal_reason",
+]
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 form wraps (mapped, 6to4, Teredo, NAT64, compatible)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if ip in _NAT64 or ip in _NAT64_LOCAL:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if int(ip) >> 32 == 0 and int(ip) > 1:  # deprecated IPv4-compatible ::a.b.c.d
+        return ipaddress.IPv4Address(int(ip))
+    return None
+
+
+def refusal_reason(ip: IPAddress) -> str | None:
+    """Why an address is not a public unicast destination, or None when it is."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(ip)
+        if inner is not None:
+            reason = refusal_reason(inner)
+            return f"{reason} (wrapped in {ip})" if reason else None
+    for test, label in (
+        (ip.is_unspecified, "unspecified"),
+        (ip.is_loopback, "loopback"),
+        (ip.is_link_local, "link-local"),
+        (ip.is_multicast, "multicast"),
+        (ip.is_private, "private"),
+        (ip.is_reserved, "reserved"),
+    ):
+        if test:
+            return f"{label} address {ip}"
+    if not ip.is_global:  # CGNAT 100.64/10 and the other special-purpose blocks
+        return f"non-public address {ip}"
+    return None
+
+
+class AddressPolicy:
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+
+    def check(self, ip: IPAddress) -> str | None:
+        return None if self.allow_private else refusal_reason(ip)
+
+
+class Resolver(Protocol):
+    async def resolve(self, host: str, port: int) -> list[str]: ...
+
+
+class SystemResolver:
+    """getaddrinfo through the event loop; also turns 2130706433 or 0x7f.0.0.1 into 127.0.0.1."""
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc.strerror}") from None
+        return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class StaticResolver:
+    """Fixed answers for chosen names, the system resolver for the rest (tests, demos)."""
+
+    def __init__(self, table: Mapping[str, str | Iterable[str]], fallback: Resolver | None = None) -> None:
+        self._table = {k.lower(): [v] if isinstance(v, str) else list(v) for k, v in table.items()}
+        self._fallback = fallback or SystemResolver()
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        answer = self._table.get(host.lower().rstrip("."))
+        return list(answer) if answer is not None else await self._fallback.resolve(host, port)
+
+
+class _GuardedBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self, resolver: Resolver, policy: AddressPolicy) -> None:
+        self._resolver = resolver
+        self._policy = policy
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self._resolver.resolve(host, port)
+        refused: list[str] = []
+        allowed: list[str] = []
+        for address in addresses:
+            try:
+                ip = ipaddress.ip_address(address.split("%", 1)[0])
+            except ValueError:
+                refused.append(f"unparseable address {address!r}")
+                continue
+            reason = self._policy.check(ip)
+            (refused if reason else allowed).append(reason or address)
+        if not allowed:
+            detail = refused[0] if refused else "no address"
+            raise UnsafeDestinationError(f"refused destination {host}: {detail}")
+        last_error: Exception | None = None
+        for address in allowed:
+            try:
+                return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as exc:
+                last_error = exc
+        assert last_error is not None
+        raise last_error
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def guarded_transport(resolver: Resolver, policy: AddressPolicy, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose every connection passes the address policy."""
+    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    # httpx does not expose httpcore's network_backend; swap the pool it built.
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=_GuardedBackend(resolver, policy),
+    )
+    return transport

@@ -1,0 +1,31 @@
+"""Rules: page classification, evidence and verdicts. Pure functions, no I/O."""
+
+from ._checks import AuditContext, evaluate
+from ._classify import analyse_page, classify_kind, detect_categories, is_dedicated_home, score_link
+from ._dates import DateFinding, publication_date
+from ._gating import gate_reason
+from ._models import CHECK_IDS, CheckResult, Evidence, Kind, PageFacts, Status
+from ._vocab import CATEGORIES, TermMatcher, Vocabulary, load_vocabulary
+
+__all__ = [
+    "AuditContext",
+    "CATEGORIES",
+    "CHECK_IDS",
+    "CheckResult",
+    "DateFinding",
+    "Evidence",
+    "Kind",
+    "PageFacts",
+    "Status",
+    "TermMatcher",
+    "Vocabulary",
+    "analyse_page",
+    "classify_kind",
+    "detect_categories",
+    "evaluate",
+    "gate_reason",
+    "is_dedicated_home",
+    "load_vocabulary",
+    "publication_date",
+    "score_link",
+]

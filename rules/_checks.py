@@ -1,0 +1,247 @@
+"""Verdicts 3.1, 2.2 and 3.2: pure functions of page facts and the crawl graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from auditcrawl.settings import AuditSettings
+from crawler import CrawlOutcome
+
+from ._classify import is_dedicated_home
+from ._models import CheckResult, Evidence, Kind, PageFacts
+
+__all__ = ["evaluate", "AuditContext"]
+
+_CATEGORY_LABELS = {
+    "product_design": "Product Design",
+    "production_design": "Production Design",
+    "production": "Production",
+    "operations": "Operations",
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _labels(categories: list[str]) -> str:
+    return ", ".join(_CATEGORY_LABELS.get(c, c) for c in categories)
+
+
+@dataclass
+class AuditContext:
+    facts: dict[str, PageFacts]  # by final URL
+    outcome: CrawlOutcome
+    settings: AuditSettings
+    paths: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.paths = self.outcome.graph.click_paths()
+
+    @property
+    def home(self) -> PageFacts | None:
+        home = self.outcome.home
+        return self.facts.get(home.final_url) if home is not None else None
+
+    def path(self, f: PageFacts) -> list[str]:
+        return self.paths.get(f.final_url) or self.paths.get(f.url) or []
+
+    def of_kind(self, kind: Kind) -> list[PageFacts]:
+        return [f for f in self.facts.values() if f.kind == kind]
+
+    def trouble(self) -> list[str]:
+        """Why the crawl may not have covered the site; empty when it did."""
+        o = self.outcome
+        reasons: list[str] = []
+        home = o.home
+        if home is None or not o.home_ok:
+            if home is not None and home.robots_blocked:
+                reasons.append(f"robots.txt forbids the home page {o.home_url}: nothing could be checked")
+            else:
+                detail = (home.error or f"HTTP {home.status}") if home is not None else "not fetched"
+                reasons.append(f"home page unreachable ({detail}): nothing could be checked")
+        blocked = [u for u in o.robots_blocked if home is None or u != home.url]
+        if blocked:
+            shown = ", ".join(blocked[:5]) + (f" and {len(blocked) - 5} more" if len(blocked) > 5 else "")
+            reasons.append(f"robots.txt forbids {_plural(len(blocked), 'linked page')}: {shown}")
+        reasons.extend(f"limit hit before the site was covered: {limit}" for limit in o.limits_hit)
+        if o.interrupted:
+            reasons.append("the crawl was interrupted before it finished")
+        return reasons
+
+    def evidence(self, f: PageFacts, reasons: list[str]) -> Evidence:
+        kind: Kind = f.kind if f.kind in ("landing_page", "case_study", "thought_leadership") else "landing_page"
+        return Evidence(
+            url=f.final_url,
+            kind=kind,
+            title=f.title,
+            published=f.published,
+            click_path=self.path(f),
+            reasons=reasons,
+            categories=list(f.categories),
+            date_source=f.date_source,
+            extra={"aws_services": f.aws_services, "isvs": f.isvs, "offsite": f.offsite},
+        )
+
+    def reach_problem(self, f: PageFacts, max_clicks: int | None) -> str | None:
+        path = self.path(f)
+        if not path:
+            found = {"sitemap": " (found only in the sitemap)", "offsite": ""}.get(f.source, "")
+            return f"not linked from the home page{found}"
+        clicks = len(path) - 1
+        if max_clicks is not None and clicks > max_clicks:
+            return f"{clicks} clicks from the home page (more than {max_clicks})"
+        return None
+
+    def access_problem(self, f: PageFacts) -> str | None:
+        if f.robots_blocked:
+            return "robots.txt forbids it"
+        if f.gated:
+            return f"not public: {f.gated}"
+        if not f.ok:
+            return f"not available: {f.error or f'HTTP {f.status}'}"
+        return None
+
+
+def _undecided(result: CheckResult, trouble: list[str]) -> CheckResult:
+    """A check that found too little on a crawl that did not cover the site cannot say no."""
+    result.status = "needs_review"
+    result.reasons = trouble + result.reasons
+    result.summary = "Could not decide: " + trouble[0]
+    return result
+
+
+def check_landing_page(ctx: AuditContext) -> CheckResult:
+    max_clicks = ctx.settings.max_clicks
+    result = CheckResult("3.1", "not_met", "")
+    home = ctx.home
+    candidates: list[tuple[PageFacts, list[str]]] = []
+    if home is not None and home.ok and home.industrial:
+        if is_dedicated_home(home):
+            candidates.append((home, ["the home page of a dedicated industrial-software consultancy shows that focus"]))
+        elif home.kind == "landing_page":
+            others = ", ".join(home.other_industries[:5])
+            result.rejected.append(ctx.evidence(home, [f"home page of a generalist (also serves {others}): it does not count as the practice page"]))
+    candidates += [(f, list(f.kind_reasons)) for f in ctx.of_kind("landing_page") if not f.offsite and f is not home]
+    case_study_urls = {f.final_url for f in ctx.of_kind("case_study")}
+    borderline: list[Evidence] = []
+    for f, why in candidates:
+        problems = [p for p in (ctx.access_problem(f), ctx.reach_problem(f, max_clicks)) if p]
+        linked = {ctx.outcome.graph.resolve(e.target) for e in ctx.outcome.graph.edges if e.source == f.final_url}
+        notes = why + [f"industrial categories: {_labels(f.categories)}"]
+        notes.append(f"names technology partners: {', '.join(f.isvs[:8])}" if f.isvs else "names no technology partner (ISV)")
+        notes.append(f"links to {_plural(len(linked & case_study_urls), 'case study')}")
+        if f.aws_signals:
+            notes.append(f"highlights the AWS partnership: \"{f.aws_signals[0]}\"")
+        if problems:
+            result.rejected.append(ctx.evidence(f, problems + notes))
+        elif not f.aws_signals:
+            borderline.append(ctx.evidence(f, ["does not mention the AWS partnership", *notes]))
+        else:
+            result.evidence.append(ctx.evidence(f, notes))
+    result.evidence.sort(key=lambda e: (e.clicks or 0, e.url))
+    if result.evidence:
+        best = result.evidence[0]
+        result.status = "met"
+        result.summary = f"Industrial practice page {best.url}, {_plural(best.clicks or 0, 'click')} from home"
+        result.reasons = [f"{e.url}: {e.reasons[0]}" for e in result.evidence]
+        return result
+    result.rejected.extend(borderline)
+    if borderline:
+        result.status = "needs_review"
+        result.summary = "An industrial practice page exists but does not mention the AWS partnership"
+        result.reasons = [f"{e.url}: industrial practice page without an AWS partnership mention; confirm by hand" for e in borderline]
+        return result
+    result.reasons = [f"{e.url}: {'; '.join(e.reasons[:1])}" for e in result.rejected]
+    trouble = ctx.trouble()
+    if trouble:
+        return _undecided(result, trouble)
+    if result.rejected:
+        result.summary = "An industrial practice page exists but is not reachable from home"
+    else:
+        result.summary = "No industrial-software practice page found"
+        result.reasons.append("no page on the site describes an industrial-software practice")
+    return result
+
+
+def check_case_studies(ctx: AuditContext) -> CheckResult:
+    need, max_clicks = ctx.settings.min_case_studies, ctx.settings.max_clicks
+    result = CheckResult("2.2", "not_met", "")
+    for f in ctx.of_kind("case_study"):
+        problems = [p for p in (ctx.access_problem(f), ctx.reach_problem(f, max_clicks)) if p]
+        if not f.industrial:
+            problems.append("not industrial: names no industrial-software category")
+        notes = list(f.kind_reasons)
+        if f.industrial:
+            notes.append(f"industrial categories: {_labels(f.categories)}")
+        (result.rejected if problems else result.evidence).append(ctx.evidence(f, problems + notes))
+    result.evidence.sort(key=lambda e: (e.clicks or 0, e.url))
+    n = len(result.evidence)
+    result.reasons = [f"{e.url}: public industrial case study, {_plural(e.clicks or 0, 'click')} from home" for e in result.evidence]
+    result.reasons += [f"{e.url}: {e.reasons[0]}" for e in result.rejected]
+    if n >= need:
+        result.status = "met"
+        result.summary = f"{n} public industrial case studies within {max_clicks} clicks of home"
+        return result
+    trouble = ctx.trouble()
+    if trouble:
+        return _undecided(result, trouble)
+    result.summary = f"{n} of the {need} required public industrial case studies found"
+    if not result.rejected and not n:
+        result.reasons.append("no case study found on the site")
+    return result
+
+
+def check_thought_leadership(ctx: AuditContext) -> CheckResult:
+    s = ctx.settings
+    window_start = s.as_of - timedelta(days=s.window_days)
+    result = CheckResult("3.2", "not_met", "")
+    undated: list[Evidence] = []
+    for f in ctx.of_kind("thought_leadership"):
+        problems = [p for p in (ctx.access_problem(f), ctx.reach_problem(f, None)) if p]
+        if not f.industrial:
+            problems.append("not industrial: names no industrial-software category")
+        notes = list(f.kind_reasons)
+        if f.published is not None:
+            notes.append(f"published {f.published.isoformat()} ({f.date_source})")
+        if f.industrial:
+            notes.append(f"industrial categories: {_labels(f.categories)}")
+        if f.published is None:
+            if not problems:
+                undated.append(ctx.evidence(f, ["undated: no publication date on the page", *notes]))
+                continue
+            problems.append("undated: no publication date on the page")
+        elif f.published < window_start:
+            problems.append(f"published {f.published.isoformat()}, before the window that starts {window_start.isoformat()}")
+        (result.rejected if problems else result.evidence).append(ctx.evidence(f, problems + notes))
+    result.evidence.sort(key=lambda e: (e.published or window_start), reverse=True)
+    n = len(result.evidence)
+    result.reasons = [f"{e.url}: published {e.published}, industrial" for e in result.evidence]
+    result.reasons += [f"{e.url}: {e.reasons[0]}" for e in undated + result.rejected]
+    result.rejected = undated + result.rejected
+    if n >= s.min_thought_leadership:
+        result.status = "met"
+        newest = result.evidence[0].published
+        result.summary = f"{n} industrial items published since {window_start.isoformat()} (newest {newest})"
+        return result
+    if undated and n + len(undated) >= s.min_thought_leadership:
+        result.status = "needs_review"
+        result.summary = f"{n} dated item(s) in the window and {len(undated)} undated candidate(s): check their dates by hand"
+        return result
+    trouble = ctx.trouble()
+    if trouble:
+        return _undecided(result, trouble)
+    result.summary = f"{n} of the {s.min_thought_leadership} required industrial items published since {window_start.isoformat()}"
+    if not result.rejected:
+        result.reasons.append("no blog post, article, press release, video or webinar found")
+    return result
+
+
+def evaluate(facts: dict[str, PageFacts], outcome: CrawlOutcome, settings: AuditSettings) -> dict[str, CheckResult]:
+    ctx = AuditContext(facts, outcome, settings)
+    return {
+        "3.1": check_landing_page(ctx),
+        "2.2": check_case_studies(ctx),
+        "3.2": check_thought_leadership(ctx),
+    }

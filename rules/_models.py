@@ -1,0 +1,81 @@
+"""What the rules produce: facts about each page, then evidence and check results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+__all__ = ["PageFacts", "Evidence", "CheckResult", "Status", "Kind", "CHECK_IDS"]
+
+Status = Literal["met", "not_met", "needs_review"]
+Kind = Literal["landing_page", "case_study", "thought_leadership", "listing", "other"]
+CHECK_IDS = ("3.1", "2.2", "3.2")
+
+
+@dataclass
+class PageFacts:
+    """Everything the checks need to know about one fetched page; no page body."""
+
+    url: str
+    final_url: str
+    status: int | None
+    content_type: str
+    fetched_at: datetime
+    depth: int
+    source: str
+    offsite: bool
+    error: str | None = None
+    robots_blocked: bool = False
+    sha256: str | None = None
+    title: str | None = None
+    lang: str | None = None
+    kind: Kind = "other"
+    kind_reasons: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    category_terms: dict[str, list[str]] = field(default_factory=dict)
+    industrial_focus: bool = False
+    other_industries: list[str] = field(default_factory=list)
+    aws_signals: list[str] = field(default_factory=list)
+    aws_services: list[str] = field(default_factory=list)
+    isvs: list[str] = field(default_factory=list)
+    gated: str | None = None
+    published: date | None = None
+    date_source: str | None = None
+    word_count: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def industrial(self) -> bool:
+        return bool(self.categories)
+
+
+@dataclass
+class Evidence:
+    url: str
+    kind: Kind
+    title: str | None
+    published: date | None
+    click_path: list[str]
+    reasons: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    date_source: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def clicks(self) -> int | None:
+        return len(self.click_path) - 1 if self.click_path else None
+
+
+@dataclass
+class CheckResult:
+    check_id: str
+    status: Status
+    summary: str
+    reasons: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    rejected: list[Evidence] = field(default_factory=list)

@@ -1,0 +1,101 @@
+"""The JSON document of a run (schema_version 1), built from the database and validated."""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from auditcrawl._exceptions import AuditcrawlError
+
+from ._models import EvidenceRow
+from ._store import Store
+
+__all__ = ["build_export", "validate_export", "export_schema", "SCHEMA_VERSION_EXPORT"]
+
+SCHEMA_VERSION_EXPORT = 1
+
+
+@functools.cache
+def export_schema() -> dict[str, Any]:
+    text = resources.files("storage").joinpath("schema", "export-v1.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def validate_export(document: dict[str, Any]) -> None:
+    """Raise AuditcrawlError naming the first place the document breaks the schema."""
+    validator = jsonschema.Draft202012Validator(export_schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(document)"
+        raise AuditcrawlError(f"export does not match its schema at {where}: {error.message}")
+
+
+def _iso(ts: datetime | None) -> str | None:
+    if ts is None:
+        return None
+    if ts.tzinfo is None:  # SQLite hands back naive UTC
+        ts = ts.replace(tzinfo=UTC)
+    return ts.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _evidence(row: EvidenceRow) -> dict[str, Any]:
+    return {
+        "url": row.url,
+        "kind": row.kind,
+        "title": row.title,
+        "published": row.published.isoformat() if row.published else None,
+        "date_source": row.date_source,
+        "click_path": list(row.click_path),
+        "clicks": len(row.click_path) - 1 if row.click_path else None,
+        "categories": list(row.categories),
+        "reasons": list(row.reasons),
+        **{k: v for k, v in row.extra.items() if k not in ("url", "kind", "title", "published", "click_path", "clicks")},
+    }
+
+
+async def build_export(store: Store, run_id: str) -> dict[str, Any]:
+    run = await store.get_run(run_id)
+    checks, evidence = await store.run_checks(run.id)
+    status = run.status if run.status in ("complete", "partial", "failed") else "partial"
+    notes = list(run.notes)
+    if run.status == "running":
+        notes.append("the run has not finished (or its process stopped): figures are what was stored so far")
+    document: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION_EXPORT,
+        "run": {
+            "id": run.id,
+            "applicant": run.applicant,
+            "home_url": run.home_url,
+            "as_of": run.as_of.isoformat(),
+            "started_at": _iso(run.started_at),
+            "finished_at": _iso(run.finished_at or run.started_at),
+            "status": status,
+            "pages_fetched": run.pages_fetched,
+            "pages_rendered": run.pages_rendered,
+            "notes": notes,
+            "options": run.options,
+        },
+        "checks": {},
+    }
+    for check in checks:
+        rows = [e for e in evidence if e.check_id == check.check_id]
+        document["checks"][check.check_id] = {
+            "status": check.status,
+            "summary": check.summary,
+            "reasons": list(check.reasons),
+            "evidence": [_evidence(e) for e in rows if e.counted],
+            "rejected": [_evidence(e) for e in rows if not e.counted],
+        }
+    for check_id in ("3.1", "2.2", "3.2"):
+        document["checks"].setdefault(
+            check_id,
+            {"status": "needs_review", "summary": "No verdict was stored for this run", "reasons": ["the run stopped before its verdicts were computed"], "evidence": [], "rejected": []},
+        )
+    validate_export(document)
+    return document

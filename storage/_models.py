@@ -1,0 +1,115 @@
+"""Database tables (SQLModel). JSON columns hold lists; timestamps are UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index
+from sqlmodel import Field, SQLModel
+
+__all__ = ["Applicant", "Run", "PageRow", "LinkRow", "CheckRow", "EvidenceRow", "MetaRow", "SCHEMA_VERSION", "utcnow"]
+
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+
+class MetaRow(SQLModel, table=True):
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Applicant(SQLModel, table=True):
+    __tablename__ = "applicant"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    home_url: str
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Run(SQLModel, table=True):
+    __tablename__ = "run"
+    id: str = Field(primary_key=True)
+    applicant_id: int | None = Field(default=None, foreign_key="applicant.id", index=True)
+    applicant: str | None = None
+    home_url: str
+    as_of: date
+    started_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    status: str = "running"  # running | complete | partial | failed
+    pages_fetched: int = 0
+    pages_rendered: int = 0
+    notes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class PageRow(SQLModel, table=True):
+    __tablename__ = "page"
+    __table_args__ = (Index("ix_page_run_url", "run_id", "final_url"),)
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="run.id", index=True)
+    url: str
+    final_url: str
+    status: int | None = None
+    content_type: str = ""
+    sha256: str | None = None
+    title: str | None = None
+    lang: str | None = None
+    kind: str = "other"
+    published: date | None = None
+    date_source: str | None = None
+    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    click_path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    depth: int = 0
+    source: str = "link"
+    offsite: bool = False
+    robots: str = "allowed"
+    gated: str | None = None
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class LinkRow(SQLModel, table=True):
+    __tablename__ = "link"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="run.id", index=True)
+    from_url: str
+    to_url: str
+    anchor: str = ""
+    region: str = "body"
+
+
+class CheckRow(SQLModel, table=True):
+    __tablename__ = "check_result"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="run.id", index=True)
+    check_id: str
+    status: str
+    summary: str
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class EvidenceRow(SQLModel, table=True):
+    __tablename__ = "evidence"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="run.id", index=True)
+    check_id: str
+    counted: bool  # True: in `evidence`; False: in `rejected`
+    position: int
+    url: str
+    kind: str
+    title: str | None = None
+    published: date | None = None
+    date_source: str | None = None
+    click_path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,252 @@
+"""The store: one small async interface over SQLite (default) or PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, func
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlmodel import SQLModel, col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from auditcrawl._exceptions import RunNotFoundError, StorageError
+from crawler import Edge
+from rules import CheckResult, PageFacts
+
+from ._models import SCHEMA_VERSION, Applicant, CheckRow, EvidenceRow, LinkRow, MetaRow, PageRow, Run
+
+__all__ = ["Store", "async_url", "page_row"]
+
+log = logging.getLogger(__name__)
+
+def async_url(url: str) -> str:
+    """The async-driver form of an SQLAlchemy URL; creates an SQLite file's folder."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StorageError(f"not a database URL: {url!r}") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            path = Path(os.path.expanduser(database))
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"cannot create the folder for {path}: {exc.strerror}") from None
+            parsed = parsed.set(database=str(path))
+        return parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
+    if backend == "postgresql":
+        if parsed.get_driver_name() not in ("psycopg", "asyncpg"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return parsed.render_as_string(hide_password=False)
+    raise StorageError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql+psycopg://…")
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writing crawl
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+def page_row(run_id: str, f: PageFacts) -> PageRow:
+    return PageRow(
+        run_id=run_id,
+        url=f.url,
+        final_url=f.final_url,
+        status=f.status,
+        content_type=f.content_type,
+        sha256=f.sha256,
+        title=f.title,
+        lang=f.lang,
+        kind=f.kind,
+        published=f.published,
+        date_source=f.date_source,
+        categories=list(f.categories),
+        depth=f.depth,
+        source=f.source,
+        offsite=f.offsite,
+        robots="disallowed" if f.robots_blocked else "allowed",
+        gated=f.gated,
+        error=f.error,
+        etag=f.headers.get("etag"),
+        last_modified=f.headers.get("last-modified"),
+        fetched_at=f.fetched_at,
+        facts={
+            "kind_reasons": f.kind_reasons,
+            "category_terms": f.category_terms,
+            "aws_signals": f.aws_signals,
+            "aws_services": f.aws_services,
+            "isvs": f.isvs,
+            "industrial_focus": f.industrial_focus,
+            "other_industries": f.other_industries,
+            "word_count": f.word_count,
+        },
+    )
+
+class Store:
+    """Open with `async with Store(url) as store:`; the schema is created on first use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: AsyncEngine | None = None
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            raise StorageError("the store is not open")
+        return self._engine
+
+    async def __aenter__(self) -> Store:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def open(self) -> None:
+        engine = create_async_engine(async_url(self.url))
+        if engine.dialect.name == "sqlite":
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(SQLModel.metadata.create_all)
+            async with AsyncSession(engine) as session:
+                meta = await session.get(MetaRow, "schema_version")
+                if meta is None:
+                    session.add(MetaRow(key="schema_version", value=str(SCHEMA_VERSION)))
+                    await session.commit()
+                elif int(meta.value) > SCHEMA_VERSION:
+                    raise StorageError(
+                        f"database schema version {meta.value} is newer than this auditcrawl supports ({SCHEMA_VERSION})"
+                    )
+        except SQLAlchemyError as exc:
+            await engine.dispose()
+            reason = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0]
+            raise StorageError(f"cannot open database {make_url(self.url).render_as_string()}: {reason}") from None
+        except StorageError:
+            await engine.dispose()
+            raise
+        self._engine = engine
+
+    async def close(self) -> None:
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+
+    def session(self) -> AsyncSession:
+        return AsyncSession(self.engine, expire_on_commit=False)
+
+    async def create_run(self, run: Run) -> Run:
+        async with self.session() as session:
+            if run.applicant:
+                applicant = (await session.exec(select(Applicant).where(Applicant.name == run.applicant))).first()
+                if applicant is None:
+                    applicant = Applicant(name=run.applicant, home_url=run.home_url)
+                    session.add(applicant)
+                    await session.flush()
+                run.applicant_id = applicant.id
+            session.add(run)
+            await session.commit()
+        return run
+
+    async def add_pages(self, run_id: str, pages: Iterable[PageFacts], edges: Iterable[Edge]) -> None:
+        async with self.session() as session:
+            session.add_all([page_row(run_id, f) for f in pages])
+            session.add_all([LinkRow(run_id=run_id, from_url=e.source, to_url=e.target, anchor=e.anchor, region=e.region) for e in edges])
+            await session.commit()
+
+    async def finish_run(
+        self,
+        run_id: str,
+        *,
+        status: str,
+        finished_at: datetime,
+        pages_fetched: int,
+        pages_rendered: int,
+        notes: list[str],
+        click_paths: dict[str, list[str]],
+        checks: dict[str, CheckResult],
+    ) -> None:
+        async with self.session() as session:
+            run = await session.get(Run, run_id)
+            if run is None:
+                raise RunNotFoundError(f"no run {run_id!r}")
+            run.status, run.finished_at, run.notes = status, finished_at, list(notes)
+            run.pages_fetched, run.pages_rendered = pages_fetched, pages_rendered
+            session.add(run)
+            rows = (await session.exec(select(PageRow).where(PageRow.run_id == run_id))).all()
+            for row in rows:
+                path = click_paths.get(row.final_url)
+                if path is not None and path != row.click_path:
+                    row.click_path = path
+                    session.add(row)
+            for check_id, result in checks.items():
+                session.add(CheckRow(run_id=run_id, check_id=check_id, status=result.status, summary=result.summary, reasons=result.reasons))
+                for counted, items in ((True, result.evidence), (False, result.rejected)):
+                    for position, e in enumerate(items):
+                        session.add(
+                            EvidenceRow(
+                                run_id=run_id, check_id=check_id, counted=counted, position=position, url=e.url,
+                                kind=e.kind, title=e.title, published=e.published, date_source=e.date_source,
+                                click_path=e.click_path, categories=e.categories, reasons=e.reasons, extra=e.extra,
+                            )
+                        )
+            await session.commit()
+
+    async def mark_run(self, run_id: str, status: str, note: str, finished_at: datetime) -> None:
+        """Close a run that could not finish normally, keeping what it fetched."""
+        async with self.session() as session:
+            await session.exec(
+                update(Run).where(col(Run.id) == run_id).values(status=status, finished_at=finished_at)
+            )
+            run = await session.get(Run, run_id)
+            if run is not None:
+                run.notes = [*run.notes, note]
+                session.add(run)
+            await session.commit()
+
+    async def get_run(self, run_id: str) -> Run:
+        """A run by id or unique id prefix."""
+        async with self.session() as session:
+            run = await session.get(Run, run_id)
+            if run is not None:
+                return run
+            matches = (await session.exec(select(Run).where(col(Run.id).startswith(run_id)).limit(2))).all()
+        if len(matches) == 1 and len(run_id) >= 4:
+            return matches[0]
+        if len(matches) > 1:
+            raise RunNotFoundError(f"run id prefix {run_id!r} is ambiguous")
+        raise RunNotFoundError(f"no run {run_id!r} in this database")
+
+    async def list_runs(self, applicant: str | None = None) -> Sequence[Run]:
+        async with self.session() as session:
+            query = select(Run).order_by(col(Run.started_at).desc(), col(Run.id))
+            if applicant is not None:
+                query = query.where(func.lower(col(Run.applicant)) == applicant.lower())
+            return (await session.exec(query)).all()
+
+    async def run_checks(self, run_id: str) -> tuple[Sequence[CheckRow], Sequence[EvidenceRow]]:
+        async with self.session() as session:
+            checks = (await session.exec(select(CheckRow).where(CheckRow.run_id == run_id).order_by(col(CheckRow.id)))).all()
+            evidence = (
+                await session.exec(
+                    select(EvidenceRow).where(EvidenceRow.run_id == run_id).order_by(col(EvidenceRow.check_id), col(EvidenceRow.position))
+                )
+            ).all()
+        return checks, evidence
+
+    async def run_pages(self, run_id: str) -> Sequence[PageRow]:
+        async with self.session() as session:
+            return (await session.exec(select(PageRow).where(PageRow.run_id == run_id).order_by(col(PageRow.id)))).all()
+
+    async def run_links(self, run_id: str) -> Sequence[LinkRow]:
+        async with self.session() as session:
+            return (await session.exec(select(LinkRow).where(LinkRow.run_id == run_id).order_by(col(LinkRow.id)))).all()
