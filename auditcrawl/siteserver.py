@@ -1,0 +1,110 @@
+"""A small HTTP server for sites held in memory: the bundled demo and the test suite.
+
+It serves on loopback only, answers by Host header and path, and records every
+request so tests can assert what the crawler asked for.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+__all__ = ["Page", "SiteServer"]
+
+
+@dataclass(frozen=True)
+class Page:
+    body: bytes | str = b""
+    status: int = 200
+    content_type: str = "text/html; charset=utf-8"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+# Look up a page by (host without port, path with query); None means 404.
+Resolver = Callable[[str, str], Page | None]
+
+_NOT_FOUND = Page("<!doctype html><title>Not found</title><h1>Not found</h1>", status=404)
+
+
+def routes_resolver(routes: Mapping[str, Page]) -> Resolver:
+    """Routes keyed by "/path", or by "host/path" for one virtual host only."""
+
+    def resolve(host: str, target: str) -> Page | None:
+        path = urlsplit(target).path or "/"
+        for key in (f"{host}{target}", f"{host}{path}", target, path):
+            if key in routes:
+                return routes[key]
+        return None
+
+    return resolve
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
+        self.server.log.append((host, self.path, self.headers.get("User-Agent", "")))
+        page = self.server.resolve(host, self.path) or _NOT_FOUND
+        body = page.body.encode("utf-8") if isinstance(page.body, str) else page.body
+        self.send_response(page.status)
+        if page.content_type:
+            self.send_header("Content-Type", page.content_type)
+        for name, value in page.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet: the log list records requests
+        return
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    resolve: Resolver
+    log: list[tuple[str, str, str]]
+
+
+class SiteServer:
+    """`with SiteServer(routes) as server:` serves on 127.0.0.1 at a free port."""
+
+    def __init__(self, routes: Mapping[str, Page] | Resolver, host: str = "127.0.0.1") -> None:
+        self._server = _Server((host, 0), _Handler)
+        self._server.resolve = routes if callable(routes) else routes_resolver(routes)
+        self._server.log = []
+        self._thread = threading.Thread(target=self._server.serve_forever, name="siteserver", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def requests(self) -> list[tuple[str, str, str]]:
+        """(host, path, user agent) of every request so far."""
+        return list(self._server.log)
+
+    def url(self, path: str = "/", host: str | None = None) -> str:
+        return f"http://{host or '127.0.0.1'}:{self.port}{path}"
+
+    def start(self) -> SiteServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> SiteServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
