@@ -105,7 +105,9 @@ async def run_audit(
 
     async def on_page(page: CrawledPage) -> None:
         f = analyse_page(page, as_of, vocab)
-        facts.setdefault(f.final_url, f)
+        if page.duplicate and f.key in facts:
+            return
+        facts.setdefault(f.key, f)
         pending.append(f)
         if len(pending) >= FLUSH_EVERY:
             await flush()

@@ -75,9 +75,13 @@ class SiteServer:
 
     def __init__(self, routes: Mapping[str, Page] | Resolver, host: str = "127.0.0.1") -> None:
         self._server = _Server((host, 0), _Handler)
-        self._server.resolve = routes if callable(routes) else routes_resolver(routes)
+        self.set_routes(routes)
         self._server.log = []
         self._thread = threading.Thread(target=self._server.serve_forever, name="siteserver", daemon=True)
+
+    def set_routes(self, routes: Mapping[str, Page] | Resolver) -> None:
+        """Serve other pages from now on (sites that must know their own port, sites that change)."""
+        self._server.resolve = routes if callable(routes) else routes_resolver(routes)
 
     @property
     def port(self) -> int:

@@ -53,6 +53,7 @@ class CrawledPage:
     body: bytes = b""
     sha256: str | None = None
     parsed: ParsedPage | None = None
+    duplicate: bool = False  # the final URL was already handed over under another URL
 
     @classmethod
     def from_fetch(cls, result: FetchResult, *, depth: int = 0, source: str = "seed", offsite: bool = False) -> CrawledPage:
@@ -215,13 +216,13 @@ class Crawler:
         offsite = entry.offsite or not self.scope.contains(result.final_url)
         if result.robots_blocked:
             outcome.robots_blocked.append(entry.url)
-        if result.final_url in self._final_seen and result.final_url != entry.url:
-            return  # the same page reached through another URL: the alias is enough
-        self._final_seen.add(result.final_url)
         page = CrawledPage.from_fetch(result, depth=entry.depth, source=entry.source, offsite=offsite)
+        # Another URL already led here (a redirect): the handler decides; links are not queued twice.
+        page.duplicate = result.final_url in self._final_seen
+        self._final_seen.add(result.final_url)
         if entry.source == "seed":
             outcome.home = page
-        if page.parsed is not None and not offsite:
+        if page.parsed is not None and not offsite and not page.duplicate:
             self._queue_links(page)
         await self.on_page(page)
         page.body = b""  # the handler has what it needs; keep memory flat

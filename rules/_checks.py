@@ -31,7 +31,7 @@ def _labels(categories: list[str]) -> str:
 
 @dataclass
 class AuditContext:
-    facts: dict[str, PageFacts]  # by final URL
+    facts: dict[str, PageFacts]  # by PageFacts.key
     outcome: CrawlOutcome
     settings: AuditSettings
     paths: dict[str, list[str]] = field(default_factory=dict)
@@ -42,7 +42,7 @@ class AuditContext:
     @property
     def home(self) -> PageFacts | None:
         home = self.outcome.home
-        return self.facts.get(home.final_url) if home is not None else None
+        return (self.facts.get(home.final_url) or self.facts.get(home.url)) if home is not None else None
 
     def path(self, f: PageFacts) -> list[str]:
         return self.paths.get(f.final_url) or self.paths.get(f.url) or []
@@ -73,7 +73,7 @@ class AuditContext:
     def evidence(self, f: PageFacts, reasons: list[str]) -> Evidence:
         kind: Kind = f.kind if f.kind in ("landing_page", "case_study", "thought_leadership") else "landing_page"
         return Evidence(
-            url=f.final_url,
+            url=f.key,
             kind=kind,
             title=f.title,
             published=f.published,

@@ -142,6 +142,9 @@ def analyse_page(page: CrawledPage, as_of: date, vocab: Vocabulary, *, date_all:
     facts.industrial_focus = vocab.focus_phrases.search(focus_text)
     facts.other_industries = vocab.other_industries.find(f"{focus_text} {parsed.text[:5000]}")
     facts.kind, reason = classify_kind(page.final_url, parsed, vocab, facts.categories)
+    if facts.gated and page.url != page.final_url:
+        # A link to a case study that lands on a login page is still that case study, gated.
+        facts.kind, reason = classify_kind(page.url, parsed, vocab, facts.categories)
     facts.kind_reasons = [reason]
     facts.aws_signals = _aws_signals([parsed.title or "", parsed.text, *parsed.image_alts], vocab)
     services = vocab.aws_services.find(parsed.text)

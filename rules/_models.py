@@ -53,6 +53,11 @@ class PageFacts:
     def industrial(self) -> bool:
         return bool(self.categories)
 
+    @property
+    def key(self) -> str:
+        """The URL this page is known by: where it landed, or the link itself when it landed on a gate."""
+        return self.url if self.gated and self.url != self.final_url else self.final_url
+
 
 @dataclass
 class Evidence:
