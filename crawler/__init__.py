@@ -5,7 +5,7 @@ from ._fetch import HTML_TYPES, PAGE_TYPES, PDF_TYPES, Fetcher, FetchResult
 from ._graph import CrawlGraph, Edge
 from ._parse import Form, Link, ParsedPage, decode_html, parse_html
 from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
-from ._safety import AddressPolicy, Resolver, StaticResolver, SystemResolver, refusal_reason
+from ._safety import AddressPolicy, Resolver, StaticResolver, SystemResolver, guarded_transport, refusal_reason
 from ._sitemaps import SitemapEntry, discover_sitemap_urls, parse_sitemap
 from ._traps import trap_reason
 from ._urls import SiteScope, canonicalize, registrable_domain
@@ -37,6 +37,7 @@ __all__ = [
     "canonicalize",
     "decode_html",
     "discover_sitemap_urls",
+    "guarded_transport",
     "parse_html",
     "parse_sitemap",
     "product_token",

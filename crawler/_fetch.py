@@ -219,7 +219,9 @@ class Fetcher:
         except httpx.TransportError as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             return _Response(None, {}, error=f"connection failed: {message[:200]}", retryable=True)
-        except httpx.HTTPError as exc:  # decoding errors, invalid URLs
+        except httpx.InvalidURL as exc:
+            return _Response(None, {}, error=f"invalid URL: {exc}")
+        except httpx.HTTPError as exc:  # decoding errors
             return _Response(None, {}, error=f"{type(exc).__name__}: {str(exc)[:200]}")
 
     async def _stream(self, url: str, accept: frozenset[str] | None, max_bytes: int) -> _Response:

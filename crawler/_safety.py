@@ -59,8 +59,8 @@ def refusal_reason(ip: IPAddress) -> str | None:
         (ip.is_loopback, "loopback"),
         (ip.is_link_local, "link-local"),
         (ip.is_multicast, "multicast"),
-        (ip.is_private, "private"),
         (ip.is_reserved, "reserved"),
+        (ip.is_private, "private"),
     ):
         if test:
             return f"{label} address {ip}"

@@ -12,7 +12,7 @@ MAX_SEGMENTS = 12
 MAX_SEGMENT_REPEATS = 2
 MAX_QUERY_PARAMS = 6
 MAX_URL_LENGTH = 2000
-_YEAR = re.compile(r"(?<!\d)(19\d\d|2\d\d\d)(?!\d)")
+_YEAR = re.compile(r"(?<!\d)([12]\d\d\d)(?!\d)")
 _CALENDAR = re.compile(r"(calendar|date=|day=|month=|year=|/\d{4}/\d{1,2}/\d{1,2}/?$)", re.I)
 
 

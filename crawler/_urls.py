@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import ipaddress
 import posixpath
+import re
+import socket
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import tldextract
@@ -31,6 +33,9 @@ def _is_tracking(name: str) -> bool:
     return lowered in _TRACKING_EXACT or lowered.startswith(_TRACKING_PREFIXES)
 
 
+_NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}$")
+
+
 def _normalize_host(host: str) -> str | None:
     host = host.strip().rstrip(".").lower()
     if not host:
@@ -39,6 +44,12 @@ def _normalize_host(host: str) -> str | None:
         return str(ipaddress.ip_address(host.strip("[]")))
     except ValueError:
         pass
+    if _NUMERIC_HOST.match(host):
+        # 2130706433, 0x7f.1 and 0177.0.0.1 are IPv4 addresses to browsers and resolvers alike.
+        try:
+            return socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            return None
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
