@@ -198,7 +198,7 @@ class Fetcher:
             if wait is None:
                 wait = s.backoff * (2**attempt)
             if wait > s.max_retry_after:
-                response.error = response.error or f"HTTP {response.status}, Retry-After {wait:.0f}s is too long"
+                response.error = f"HTTP {response.status}, Retry-After {wait:.0f}s is too long"
                 return response
             log.debug("retrying %s in %.1fs (%s)", url, wait, response.error or response.status)
             await asyncio.sleep(wait)

@@ -12,13 +12,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import lxml.html
 from htmldate import find_date
+from lxml.etree import ParserError
 
 __all__ = ["DateFinding", "publication_date"]
 
 log = logging.getLogger(__name__)
 
 _JSONLD_KEYS = ("datePublished", "uploadDate", "dateCreated")
+_MAIN_ENTITY_TYPES = frozenset(
+    {"Article", "NewsArticle", "BlogPosting", "TechArticle", "Report", "ScholarlyArticle", "VideoObject",
+     "PodcastEpisode", "AnalysisNewsArticle", "OpinionNewsArticle", "ReportageNewsArticle", "LiveBlogPosting", "Event"}
+)
 _META_KEYS = (
     "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
     "publish-date", "publish_date", "pubdate", "publishdate", "dc.date.issued", "dcterms.issued",
@@ -26,6 +32,8 @@ _META_KEYS = (
 )
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 MIN_DATE = date(1995, 1, 1)
+# "Last updated: 30 May 2026", "Modified on 2026-05-30": htmldate would take these as the page's date.
+_MODIFIED_NOTE = re.compile(r"\b(?:last\s+)?(?:updated|modified|revised|reviewed)\b[^.\n|]{0,40}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -47,14 +55,29 @@ def _iso(value: Any, as_of: date) -> date | None:
     return found if MIN_DATE <= found <= as_of else None
 
 
+def _types(item: dict[str, Any]) -> set[str]:
+    value = item.get("@type")
+    return {t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)}
+
+
 def _from_json_ld(items: list[dict[str, Any]], as_of: date) -> date | None:
-    dates = [d for item in items for key in _JSONLD_KEYS if (d := _iso(item.get(key), as_of))]
-    return min(dates) if dates else None
+    """The date of the item the page is about, not of related items listed beside it."""
+    dated = [item for item in items if any(item.get(key) for key in _JSONLD_KEYS)]
+    main = [item for item in dated if _types(item) & _MAIN_ENTITY_TYPES] or dated
+    for item in main:
+        for key in _JSONLD_KEYS:
+            found = _iso(item.get(key), as_of)
+            if found:
+                return found
+    return None
 
 
 def _from_meta(meta: dict[str, str], as_of: date) -> date | None:
-    dates = [d for key in _META_KEYS if (d := _iso(meta.get(key), as_of))]
-    return min(dates) if dates else None
+    for key in _META_KEYS:  # in order of trust
+        found = _iso(meta.get(key), as_of)
+        if found:
+            return found
+    return None
 
 
 def publication_date(
@@ -68,8 +91,12 @@ def publication_date(
     if found:
         return DateFinding(found, "meta")
     try:
+        tree = _without_modification_notes(html)
+    except (ParserError, ValueError):
+        return None
+    try:
         text = find_date(
-            html,
+            tree,
             url=url,
             original_date=True,
             extensive_search=True,
@@ -86,3 +113,17 @@ def publication_date(
         # htmldate's fallback to a copyright or bare year: not a publication date.
         return None
     return DateFinding(found, "htmldate")
+
+
+def _without_modification_notes(html: str) -> lxml.html.HtmlElement:
+    """The page without footers and 'last updated' notes, which are never publication dates."""
+    tree = lxml.html.fromstring(html)
+    for footer in tree.xpath("//footer | //*[@role='contentinfo']"):
+        footer.drop_tree()
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.tag not in ("script", "style"):
+            if element.text and _MODIFIED_NOTE.search(element.text):
+                element.text = _MODIFIED_NOTE.sub(" ", element.text)
+            if element.tail and _MODIFIED_NOTE.search(element.tail):
+                element.tail = _MODIFIED_NOTE.sub(" ", element.tail)
+    return tree

@@ -1,0 +1,161 @@
+"""Rules as pure functions: kinds, categories, gating, dates, and verdict edge cases."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from auditcrawl.settings import AuditSettings
+from crawler import CrawlGraph, CrawlOutcome, Edge, FetchResult, parse_html
+from crawler._crawl import CrawledPage
+from rules import PageFacts, analyse_page, classify_kind, detect_categories, evaluate, gate_reason, load_vocabulary, publication_date
+
+V = load_vocabulary()
+AS_OF = date(2026, 6, 1)
+
+
+def parsed(title: str = "", body: str = "", head: str = "", url: str = "https://p.com/") -> object:
+    return parse_html(f"<html><head><title>{title}</title>{head}</head><body>{body}</body></html>", url)
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "head", "kind"),
+    [
+        ("https://p.com/case-studies/acme-iot/", "Acme", "", "case_study"),
+        ("https://p.com/case-studies/", "Case studies", "", "listing"),
+        ("https://p.com/case-studies/page/2/", "Case studies", "", "listing"),
+        ("https://p.com/work/acme-plant-case-study", "Acme", "", "case_study"),
+        ("https://p.com/p/123", "Case study: Acme Motors", "", "case_study"),
+        ("https://p.com/p/124", "How Acme cut scrap 20% with AWS IoT SiteWise", "", "case_study"),
+        ("https://p.com/blog/opc-ua/", "OPC UA", "", "thought_leadership"),
+        ("https://p.com/blog/", "Blog", "", "listing"),
+        ("https://p.com/blog/category/iot/", "IoT", "", "listing"),
+        ("https://blog.p.com/2026/05/opc-ua", "OPC UA", "", "thought_leadership"),
+        ("https://p.com/x", "X", '<script type="application/ld+json">{"@type": "BlogPosting"}</script>', "thought_leadership"),
+        ("https://p.com/x", "X", '<meta property="og:type" content="article">', "thought_leadership"),
+        ("https://p.com/x", "Webinar: smart factories", "", "thought_leadership"),
+        ("https://p.com/industries/manufacturing/", "Manufacturing", "", "landing_page"),
+        ("https://p.com/solutions/", "Industrial IoT solutions on AWS", "", "landing_page"),
+        ("https://p.com/solutions/", "Cloud solutions", "", "other"),
+        ("https://p.com/about/", "About us", "", "other"),
+    ],
+)
+def test_page_kinds(url: str, title: str, head: str, kind: str) -> None:
+    page = parse_html(f"<html><head><title>{title}</title>{head}</head><body><h1>{title}</h1></body></html>", url)
+    industrial = ["production"]  # kinds other than landing pages do not depend on it
+    assert classify_kind(url, page, V, industrial)[0] == kind
+
+
+@pytest.mark.parametrize(
+    ("heads", "body", "expected"),
+    [
+        ("Predictive maintenance", "OPC UA data to AWS IoT SiteWise; OEE up 5%.", {"production"}),
+        ("", "Our CAD and CAE team runs Ansys Fluent CFD on HPC clusters.", {"product_design"}),
+        ("", "Siemens Teamcenter PLM and the bill of materials.", {"production_design"}),
+        ("Industry 4.0", "A digital twin of the connected factory.", {"operations"}),
+        ("", "We cut downtime for the web shop and improved the supply chain of parcels.", set()),
+        ("", "The cam follower and a mes amis.", set()),  # acronyms are case-sensitive
+        ("", "We mention MES once.", set()),  # one weak signal is not a category
+    ],
+)
+def test_categories(heads: str, body: str, expected: set[str]) -> None:
+    assert set(detect_categories(heads, body, V)) == expected
+
+
+LEADGEN = '<form><input name="name"><input type="email" name="email"><input name="company"><button>Download the case study</button></form>'
+CONTACT = '<form><input name="name"><input type="email" name="email"><textarea name="msg"></textarea><button>Send</button></form>'
+LONG = "<p>" + "The plant connected its presses and measured results. " * 60 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("status", "redirects", "body", "gated"),
+    [
+        (200, [], "<p>Full story.</p>", None),
+        (401, [], "", "HTTP 401: authentication required"),
+        (403, [], "", "HTTP 403: access forbidden"),
+        (200, ["https://p.com/account/login?next=/cs/a"], "<p>Sign in</p>", "redirected to a login page (https://p.com/account/login?next=/cs/a)"),
+        (200, [], "<p>Teaser.</p>" + LEADGEN, "content behind a lead-generation form (3 fields, 'Download the case study')"),
+        (200, [], LONG + LEADGEN, None),  # a long page with a form beside it is public
+        (200, [], "<p>Short story.</p>" + CONTACT, None),  # a contact form is not a gate
+        (200, [], '<form><input name="u"><input type="password" name="p"></form>', "content behind a login form"),
+    ],
+)
+def test_gating(status: int, redirects: list[str], body: str, gated: str | None) -> None:
+    page = parse_html(f"<html><body><main>{body}</main></body></html>", "https://p.com/cs/a")
+    assert gate_reason(status, "https://p.com/cs/a", redirects, page, V) == gated
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        ('<script type="application/ld+json">{"@type":"Article","datePublished":"2025-03-04","dateModified":"2026-05-30"}</script>', "", (date(2025, 3, 4), "json-ld")),
+        ('<script type="application/ld+json">{"@type":"Article","dateModified":"2026-05-30"}</script>', "<p>Posted 2 January 2024</p>", (date(2024, 1, 2), "htmldate")),
+        ('<meta property="article:published_time" content="2025-11-20T10:00:00Z">', "", (date(2025, 11, 20), "meta")),
+        ("", "<article><p>Published 12 March 2025</p></article><footer>Last updated: 30 May 2026 © 2026</footer>", (date(2025, 3, 12), "htmldate")),
+        ("", "<footer>© 2026 Acme</footer>", None),
+        ('<meta property="article:published_time" content="2027-01-01">', "", None),  # after the audit date
+    ],
+)
+def test_publication_dates(head: str, body: str, expected: tuple[date, str] | None) -> None:
+    html = f"<html><head><title>t</title>{head}</head><body>{body}</body></html>"
+    page = parse_html(html, "https://p.com/post")
+    found = publication_date(html, "https://p.com/post", page.json_ld, page.meta, AS_OF)
+    assert (found.published, found.source) == expected if found else expected is None
+
+
+def _facts(url: str, kind: str, *, categories: list[str] | None = None, published: date | None = None, aws: bool = True) -> PageFacts:
+    f = PageFacts(url=url, final_url=url, status=200, content_type="text/html", fetched_at=datetime.now(UTC), depth=1, source="link", offsite=False)
+    f.kind, f.kind_reasons = kind, ["test"]  # type: ignore[assignment]
+    f.categories = categories if categories is not None else ["production"]
+    f.published = published
+    f.aws_signals = ["AWS Partner"] if aws else []
+    return f
+
+
+def _outcome(edges: list[tuple[str, str]], limits: list[str] | None = None) -> CrawlOutcome:
+    home = "https://p.com/"
+    outcome = CrawlOutcome(home_url=home, graph=CrawlGraph(home=home, edges=[Edge(a, b, "", "main") for a, b in edges]))
+    outcome.home = CrawledPage.from_fetch(FetchResult(url=home, final_url=home, status=200, content_type="text/html", body=b"<html></html>"))
+    outcome.limits_hit = limits or []
+    return outcome
+
+
+def test_undated_candidates_make_3_2_needs_review() -> None:
+    a, b = "https://p.com/blog/a", "https://p.com/blog/b"
+    facts = {a: _facts(a, "thought_leadership", published=date(2026, 5, 1)), b: _facts(b, "thought_leadership")}
+    result = evaluate(facts, _outcome([("https://p.com/", a), ("https://p.com/", b)]), AuditSettings(as_of=AS_OF))["3.2"]
+    assert result.status == "needs_review"
+    assert result.rejected[0].url == b and result.rejected[0].reasons[0] == "undated: no publication date on the page"
+
+
+def test_limits_hit_turn_not_met_into_needs_review() -> None:
+    a = "https://p.com/case-studies/a"
+    facts = {a: _facts(a, "case_study")}
+    outcome = _outcome([("https://p.com/", a)], limits=["max_pages (5) reached with 40 URLs still queued"])
+    result = evaluate(facts, outcome, AuditSettings(as_of=AS_OF))["2.2"]
+    assert result.status == "needs_review"
+    assert result.reasons[0] == "limit hit before the site was covered: max_pages (5) reached with 40 URLs still queued"
+
+
+def test_case_study_beyond_the_click_limit_is_not_easily_discoverable() -> None:
+    chain = ["https://p.com/", "https://p.com/1", "https://p.com/2", "https://p.com/3", "https://p.com/4", "https://p.com/case-studies/deep"]
+    facts = {u: _facts(u, "case_study") for u in chain[-1:]}
+    result = evaluate(facts, _outcome(list(zip(chain, chain[1:]))), AuditSettings(as_of=AS_OF, min_case_studies=1))["2.2"]
+    assert result.status == "not_met"
+    assert result.rejected[0].reasons[0] == "5 clicks from the home page (more than 4)"
+
+
+def test_landing_page_without_aws_mention_needs_review() -> None:
+    lp = "https://p.com/industries/manufacturing/"
+    facts = {lp: _facts(lp, "landing_page", aws=False)}
+    result = evaluate(facts, _outcome([("https://p.com/", lp)]), AuditSettings(as_of=AS_OF))["3.1"]
+    assert result.status == "needs_review"
+    assert result.rejected[0].reasons[0] == "does not mention the AWS partnership"
+
+
+def test_analyse_page_dates_only_candidates() -> None:
+    html = b'<html><head><title>About</title><meta property="article:published_time" content="2026-01-01"></head><body></body></html>'
+    page = CrawledPage.from_fetch(FetchResult(url="https://p.com/about/", final_url="https://p.com/about/", status=200, content_type="text/html", body=html))
+    assert analyse_page(page, AS_OF, V).published is None
+    assert analyse_page(page, AS_OF, V, date_all=True).published == date(2026, 1, 1)
