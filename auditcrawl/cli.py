@@ -108,7 +108,7 @@ def _root(
 
 @app.command()
 def crawl(
-    home_url: Annotated[str, typer.Argument(help="The partner's home page URL.")],
+    home_url: Annotated[str, typer.Argument(help="The partner's home page URL.", metavar="HOME_URL", show_default=False)],
     applicant: Annotated[str | None, typer.Option(help="The applicant's name, stored with the run.")] = None,
     as_of: AsOfOpt = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON export to this file.", show_default=False)] = None,

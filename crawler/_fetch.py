@@ -126,12 +126,10 @@ class Fetcher:
 
     async def _load_robots(self, url: str) -> RobotsResponse:
         result = await self.fetch(url, accept=None, obey_robots=False, max_bytes=512 * 1024)
-        if result.error and result.status is None:
-            return RobotsResponse(status=None)
         if result.status is not None and result.status >= 400:
             return RobotsResponse(status=result.status)
-        if result.error:  # redirected away, too large, ...
-            return RobotsResponse(status=None)
+        if result.error:  # unreachable, redirected away, too large
+            return RobotsResponse(status=None, error=result.error)
         return RobotsResponse(status=result.status, body=result.body)
 
     async def robots_rules(self, url: str) -> RobotsRules:
@@ -163,8 +161,9 @@ class Fetcher:
             if obey_robots:
                 rules = await self.robots_rules(current)
                 if not rules.allowed(current, self.token):
-                    result.robots_blocked = True
-                    result.error = f"robots.txt disallows {current}"
+                    # A rule that names the URL is a robots block; a robots.txt that could not be had is a site failure.
+                    result.robots_blocked = rules.mode == "parsed"
+                    result.error = f"robots.txt disallows {current}" if result.robots_blocked else rules.note
                     return result
             response = await self._request(current, accept, max_bytes or self.settings.max_body_bytes)
             result.status, result.headers = response.status, response.headers

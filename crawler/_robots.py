@@ -26,13 +26,14 @@ def product_token(user_agent: str) -> str:
 class RobotsResponse:
     status: int | None  # None when the host could not be reached
     body: bytes = b""
+    error: str | None = None  # why it could not be fetched
 
 
 @dataclass
 class RobotsRules:
     """The decision for one origin. `mode` says where it came from."""
 
-    mode: str  # "parsed" | "allow_all" (4xx) | "disallow_all" (5xx, unreachable)
+    mode: str  # "parsed" | "allow_all" (4xx) | "disallow_all" (5xx, unreachable: nothing may be fetched)
     parser: Protego | None = None
     note: str = ""
     sitemaps: list[str] = field(default_factory=list)
@@ -40,7 +41,8 @@ class RobotsRules:
     @classmethod
     def from_response(cls, response: RobotsResponse) -> RobotsRules:
         if response.status is None:
-            return cls("disallow_all", note="robots.txt unreachable: treated as disallow all")
+            detail = f" ({response.error})" if response.error else ""
+            return cls("disallow_all", note=f"robots.txt unreachable{detail}: treated as disallow all")
         if 500 <= response.status < 600:
             return cls("disallow_all", note=f"robots.txt answered {response.status}: treated as disallow all")
         if 400 <= response.status < 500:

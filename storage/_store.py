@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Iterable, Sequence
@@ -11,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import event, func
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import SQLModel, col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from auditcrawl._exceptions import RunNotFoundError, StorageError
+from auditcrawl._exceptions import ConfigError, RunNotFoundError, StorageError
 from crawler import Edge
 from rules import CheckResult, PageFacts
 
@@ -31,7 +32,7 @@ def async_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StorageError(f"not a database URL: {url!r}") from None
+        raise ConfigError(f"not a database URL: {url!r}") from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         database = parsed.database
@@ -47,7 +48,7 @@ def async_url(url: str) -> str:
         if parsed.get_driver_name() not in ("psycopg", "asyncpg"):
             parsed = parsed.set(drivername="postgresql+psycopg")
         return parsed.render_as_string(hide_password=False)
-    raise StorageError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql+psycopg://…")
+    raise ConfigError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql+psycopg://…")
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -91,6 +92,30 @@ def page_row(run_id: str, f: PageFacts) -> PageRow:
         },
     )
 
+_SCHEMA_LOCK = 7_402_031  # PostgreSQL advisory lock id: one process creates the schema at a time
+
+
+async def _create_schema(engine: AsyncEngine, attempts: int = 5) -> None:
+    """Create missing tables and record the schema version, safe against other processes doing the same."""
+    for attempt in range(attempts):
+        try:
+            async with engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    await conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
+                await conn.run_sync(SQLModel.metadata.create_all)
+                version = (await conn.execute(select(MetaRow.value).where(MetaRow.key == "schema_version"))).scalar()
+                if version is None:
+                    await conn.execute(MetaRow.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))  # type: ignore[attr-defined]
+            break
+        except (OperationalError, IntegrityError, ProgrammingError) as exc:
+            # SQLite runs DDL outside transactions: another process may create a table between check and create.
+            if attempt == attempts - 1 or not any(w in str(exc).lower() for w in ("already exists", "unique", "duplicate", "locked")):
+                raise
+            await asyncio.sleep(0.05 * (attempt + 1))
+    if version is not None and int(version) > SCHEMA_VERSION:
+        raise StorageError(f"database schema version {version} is newer than this auditcrawl supports ({SCHEMA_VERSION})")
+
+
 class Store:
     """Open with `async with Store(url) as store:`; the schema is created on first use."""
 
@@ -116,17 +141,7 @@ class Store:
         if engine.dialect.name == "sqlite":
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         try:
-            async with engine.begin() as conn:
-                await conn.run_sync(SQLModel.metadata.create_all)
-            async with AsyncSession(engine) as session:
-                meta = await session.get(MetaRow, "schema_version")
-                if meta is None:
-                    session.add(MetaRow(key="schema_version", value=str(SCHEMA_VERSION)))
-                    await session.commit()
-                elif int(meta.value) > SCHEMA_VERSION:
-                    raise StorageError(
-                        f"database schema version {meta.value} is newer than this auditcrawl supports ({SCHEMA_VERSION})"
-                    )
+            await _create_schema(engine)
         except SQLAlchemyError as exc:
             await engine.dispose()
             reason = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0]

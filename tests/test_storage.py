@@ -1,0 +1,123 @@
+"""The store and the export, on a real SQLite file and a real PostgreSQL server alike."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from auditcrawl import AuditcrawlError, RunNotFoundError
+from crawler import Edge
+from rules import CheckResult, Evidence, PageFacts
+from storage import Run, Store, build_export, validate_export
+
+
+def _facts(url: str, kind: str = "case_study") -> PageFacts:
+    f = PageFacts(url=url, final_url=url, status=200, content_type="text/html", fetched_at=datetime.now(UTC), depth=1, source="link", offsite=False)
+    f.kind, f.title, f.categories, f.published = kind, "T", ["production"], date(2026, 1, 2)  # type: ignore[assignment]
+    f.headers = {"etag": '"abc"'}
+    return f
+
+
+def _checks(home: str, case: str) -> dict[str, CheckResult]:
+    evidence = Evidence(url=case, kind="case_study", title="T", published=date(2026, 1, 2), click_path=[home, case], categories=["production"], reasons=["r"])
+    rejected = Evidence(url=case + "x", kind="case_study", title=None, published=None, click_path=[], reasons=["not linked from the home page"])
+    return {
+        "3.1": CheckResult("3.1", "not_met", "none", ["no page"]),
+        "2.2": CheckResult("2.2", "met", "1 case study", ["ok"], [evidence], [rejected]),
+        "3.2": CheckResult("3.2", "needs_review", "undated", ["undated"]),
+    }
+
+
+async def _stored_run(store: Store, run_id: str = "abcdef123456", applicant: str | None = "Acme") -> str:
+    home, case = "https://p.com/", "https://p.com/case-studies/a"
+    await store.create_run(Run(id=run_id, applicant=applicant, home_url=home, as_of=date(2026, 6, 1)))
+    await store.add_pages(run_id, [_facts(home, "other"), _facts(case)], [Edge(home, case, "Case A", "main")])
+    await store.finish_run(
+        run_id, status="complete", finished_at=datetime.now(UTC), pages_fetched=2, pages_rendered=0,
+        notes=["a note"], click_paths={home: [home], case: [home, case]}, checks=_checks(home, case),
+    )
+    return run_id
+
+
+async def test_round_trip_and_export_validates(store: Store) -> None:
+    run_id = await _stored_run(store)
+    document = await build_export(store, run_id)
+    validate_export(document)
+    assert document["run"]["id"] == run_id and document["run"]["applicant"] == "Acme"
+    assert document["run"]["status"] == "complete" and document["run"]["notes"] == ["a note"]
+    assert document["run"]["started_at"].endswith("Z")
+    cs = document["checks"]["2.2"]
+    assert cs["status"] == "met"
+    assert cs["evidence"][0]["click_path"] == ["https://p.com/", "https://p.com/case-studies/a"]
+    assert cs["evidence"][0]["clicks"] == 1 and cs["evidence"][0]["published"] == "2026-01-02"
+    assert cs["rejected"][0]["clicks"] is None
+    pages = await store.run_pages(run_id)
+    assert [p.click_path for p in pages] == [["https://p.com/"], ["https://p.com/", "https://p.com/case-studies/a"]]
+    assert pages[1].etag == '"abc"'
+    links = await store.run_links(run_id)
+    assert [(lk.from_url, lk.to_url, lk.anchor, lk.region) for lk in links] == [("https://p.com/", "https://p.com/case-studies/a", "Case A", "main")]
+    json.dumps(document)  # plain JSON types only
+
+
+async def test_runs_listed_newest_first_and_found_by_prefix(store: Store) -> None:
+    await _stored_run(store, "aaaa11112222", "Acme")
+    await asyncio.sleep(0.01)
+    await _stored_run(store, "bbbb33334444", "Beta")
+    assert [r.id for r in await store.list_runs()] == ["bbbb33334444", "aaaa11112222"]
+    assert [r.id for r in await store.list_runs("acme")] == ["aaaa11112222"]
+    assert (await store.get_run("bbbb")).id == "bbbb33334444"
+    with pytest.raises(RunNotFoundError, match="no run 'zzzz'"):
+        await store.get_run("zzzz")
+
+
+async def test_interrupted_run_is_kept_and_exports_as_partial(store: Store) -> None:
+    await store.create_run(Run(id="cccc55556666", applicant=None, home_url="https://p.com/", as_of=date(2026, 6, 1)))
+    await store.add_pages("cccc55556666", [_facts("https://p.com/", "other")], [])
+    await store.mark_run("cccc55556666", "partial", "interrupted", datetime.now(UTC))
+    document = await build_export(store, "cccc55556666")
+    assert document["run"]["status"] == "partial" and "interrupted" in document["run"]["notes"]
+    assert all(document["checks"][c]["status"] == "needs_review" for c in ("3.1", "2.2", "3.2"))
+
+
+async def test_two_writers_at_once_lose_nothing(db_url: str) -> None:
+    async def writer(n: int) -> None:
+        async with Store(db_url) as s:
+            await _stored_run(s, f"run{n:09d}", f"Partner {n}")
+
+    await asyncio.gather(*(writer(n) for n in range(4)))
+    async with Store(db_url) as s:
+        runs = await s.list_runs()
+        assert len(runs) == 4
+        for run in runs:
+            assert len(await s.run_pages(run.id)) == 2
+
+
+def test_schema_rejects_a_broken_document() -> None:
+    with pytest.raises(AuditcrawlError, match="at run: 'id' is a required property"):
+        validate_export({"schema_version": 1, "run": {}, "checks": {"3.1": {}}})
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://u@h/db", "unsupported database 'mysql'"),
+        ("not a url at all", "not a database URL"),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", "cannot open database"),
+    ],
+)
+async def test_bad_database_urls_give_one_line(url: str, message: str) -> None:
+    with pytest.raises(AuditcrawlError, match=message) as info:
+        async with Store(url):
+            pass
+    assert "\n" not in str(info.value)
+
+
+async def test_sqlite_uses_wal(tmp_path: Any) -> None:
+    async with Store(f"sqlite:///{tmp_path}/w.db") as store:
+        async with store.engine.connect() as conn:
+            mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
+    assert mode == "wal"
