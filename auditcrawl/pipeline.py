@@ -132,6 +132,8 @@ async def run_audit(
     checks = evaluate(facts, outcome, settings.audit)
     status = run_status(outcome)
     notes = _notes(outcome)
+    if settings.crawl.render == "always":
+        notes.append("render=always: this version reads pages as served, without a browser; pages_rendered is 0")
     await store.finish_run(
         run.id,
         status=status,

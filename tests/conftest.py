@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from auditcrawl.pipeline import AuditReport, run_audit
@@ -76,10 +77,12 @@ class Audited:
 def audit(tmp_path: Path) -> Callable[..., Any]:
     """Audit a URL into a fresh SQLite file and return the verdicts and the validated export."""
 
-    async def run(home_url: str, *, resolver: Resolver | None = None, **flags: Any) -> Audited:
+    async def run(
+        home_url: str, *, resolver: Resolver | None = None, transport: httpx.AsyncBaseTransport | None = None, **flags: Any
+    ) -> Audited:
         settings = make_settings(f"sqlite:///{tmp_path}/audit-{uuid.uuid4().hex[:6]}.db", **flags)
         async with Store(settings.storage.db) as store:
-            report = await run_audit(home_url, settings, store, resolver=resolver)
+            report = await run_audit(home_url, settings, store, resolver=resolver, transport=transport)
             document = await build_export(store, report.run_id)
         validate_export(document)
         return Audited(report, document)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from auditcrawl.siteserver import Page
-from crawler import StaticResolver
+from crawler import AddressPolicy, StaticResolver, guarded_transport
 
 from . import sites
 from .sites import classic_site, days_ago, page, published, text, without_links_to
@@ -191,3 +193,59 @@ async def test_blog_on_a_subdomain_counts_as_the_partners_site(serve: Any, audit
     twins = next(e for e in result.document["checks"]["3.2"]["evidence"] if "digital-twins" in e["url"])
     assert twins["click_path"] == [f"http://{host}:{server.port}/", blog_home, twins["url"]]
     assert {h for h, _, _ in server.requests} == {host, blog}
+
+
+async def test_robots_txt_answering_503_means_nothing_may_be_fetched(serve: Any, audit: Any) -> None:
+    server = serve(classic_site(**{"/robots.txt": text("busy", status=503)}))
+    result = await audit(server.url("/"), retries=0)
+    assert result.statuses() == ("needs_review", "needs_review", "needs_review")
+    assert "robots.txt answered 503: treated as disallow all" in result.reasons("3.2")
+    assert [path for _, path, _ in server.requests] == ["/robots.txt"]
+    assert result.document["run"]["status"] == "failed"
+
+
+async def test_off_site_evidence_is_fetched_one_hop(serve: Any, audit: Any) -> None:
+    """An AWS-hosted case study linked from the site counts; its own links are not crawled."""
+    aws_case = "https://aws.amazon.com/solutions/case-studies/contoso-motors/"
+    aws_page = page(
+        "Contoso Motors case study | AWS",
+        """<h1>Contoso Motors improves OEE with AWS IoT SiteWise</h1><p>With partner Acme Cloud, Contoso connected
+        its presses over OPC UA to AWS IoT SiteWise; predictive maintenance cut unplanned downtime 25%.</p>
+        <a href="https://aws.amazon.com/solutions/case-studies/other-customer/">Another story</a>""",
+        head=published(days_ago(120)), nav="", footer="",
+    )
+    cs_index = page("Case studies | Acme Cloud", f'<h1>Case studies</h1><a href="/case-studies/contoso-predictive-maintenance/">Contoso</a> <a href="{aws_case}">Contoso on the AWS site</a>')
+    server = serve({})
+    routes = classic_site(**{"/case-studies/": cs_index, "/case-studies/fabrikam-plm/": None})
+    routes["aws.amazon.com/solutions/case-studies/contoso-motors/"] = aws_page
+    routes["aws.amazon.com/robots.txt"] = sites.ROBOTS_OPEN
+    server.set_routes(routes)
+    resolver = StaticResolver({"aws.amazon.com": "127.0.0.1", "acme-cloud.com": "127.0.0.1"})
+
+    class _HttpOnlyRewrite(httpx.AsyncBaseTransport):
+        """The test server speaks plain HTTP: send https://aws.amazon.com requests to it on its port."""
+
+        def __init__(self) -> None:
+            self.inner = guarded_transport(resolver, AddressPolicy(allow_private=True), httpx.Limits())
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            request.url = request.url.copy_with(scheme="http", port=server.port)
+            return await self.inner.handle_async_request(request)
+
+    result = await audit(f"http://acme-cloud.com:{server.port}/", transport=_HttpOnlyRewrite())
+    assert result.status("2.2") == "met"
+    assert aws_case in result.evidence_urls("2.2")
+    evidence = next(e for e in result.document["checks"]["2.2"]["evidence"] if e["url"] == aws_case)
+    assert evidence["click_path"][-2:] == [f"http://acme-cloud.com:{server.port}/case-studies/", aws_case]
+    assert evidence["offsite"] is True
+    assert ("aws.amazon.com", "/solutions/case-studies/other-customer/") not in [(h, p) for h, p, _ in server.requests]
+
+
+async def test_page_limit_hit_gives_partial_run_and_no_false_not_met(serve: Any, audit: Any) -> None:
+    server = serve(classic_site())
+    result = await audit(server.url("/"), max_pages=3)
+    assert result.document["run"]["status"] == "partial"
+    assert result.document["run"]["pages_fetched"] == 3
+    assert any(note.startswith("limit hit: max_pages (3) reached") for note in result.document["run"]["notes"])
+    assert "not_met" not in result.statuses()
+    assert "needs_review" in result.statuses()
