@@ -208,7 +208,7 @@ class Crawler:
             self.on_progress(outcome.pages_fetched, len(self.frontier), entry.url)
         if entry.url in self._final_seen:
             return  # already fetched as the target of a redirect
-        result = await self.fetcher.fetch(entry.url)
+        result = await self.fetcher.fetch(entry.url, hop_filter=None if entry.offsite else self._hop_filter)
         if not result.robots_blocked:
             outcome.pages_fetched += 1
         outcome.graph.add_alias(entry.url, result.final_url)
@@ -226,6 +226,15 @@ class Crawler:
             self._queue_links(page)
         await self.on_page(page)
         page.body = b""  # the handler has what it needs; keep memory flat
+
+    def _hop_filter(self, url: str) -> str | None:
+        """A redirect off the partner's site is one off-site hop, within the off-site budget."""
+        if self.scope.contains(url):
+            return None
+        if self._offsite_queued >= self.settings.max_offsite_pages:
+            return "outside the partner's site, and the off-site budget is used up"
+        self._offsite_queued += 1
+        return None
 
     def _queue_links(self, page: CrawledPage) -> None:
         assert page.parsed is not None
