@@ -80,7 +80,7 @@ async def run_audit(
     on_progress: ProgressHandler | None = None,
 ) -> AuditReport:
     home = validate_url(home_url)
-    vocab = load_vocabulary()
+    vocab = load_vocabulary("*")  # links are scored in every language the vocabularies know
     as_of = settings.audit.as_of
     run = Run(
         id=uuid.uuid4().hex[:12],
@@ -104,7 +104,7 @@ async def run_audit(
             await store.add_pages(run.id, batch, new_edges)
 
     async def on_page(page: CrawledPage) -> None:
-        f = analyse_page(page, as_of, vocab)
+        f = analyse_page(page, as_of)
         if page.duplicate and f.key in facts:
             return
         facts.setdefault(f.key, f)
@@ -157,12 +157,11 @@ async def inspect_urls(
 ) -> AsyncIterator[dict[str, Any]]:
     """Fetch and analyse each URL on its own (robots.txt obeyed); one record per URL, in order."""
     canonical = [validate_url(u) for u in urls]
-    vocab = load_vocabulary()
     as_of = settings.audit.as_of
 
     async def one(fetcher: Fetcher, given: str, url: str) -> dict[str, Any]:
         result = await fetcher.fetch(url)
-        f = analyse_page(CrawledPage.from_fetch(result), as_of, vocab, date_all=True)
+        f = analyse_page(CrawledPage.from_fetch(result), as_of, date_all=True)
         return {
             "url": given,
             "final_url": result.final_url,

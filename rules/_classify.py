@@ -15,7 +15,7 @@ from crawler import HTML_TYPES, CrawledPage, Link, ParsedPage, decode_html
 from ._dates import publication_date
 from ._gating import gate_reason
 from ._models import Kind, PageFacts
-from ._vocab import Vocabulary
+from ._vocab import Vocabulary, detect_language, load_vocabulary
 
 __all__ = ["analyse_page", "classify_kind", "detect_categories", "score_link", "is_dedicated_home"]
 
@@ -115,7 +115,8 @@ def is_dedicated_home(facts: PageFacts) -> bool:
     return facts.industrial and facts.industrial_focus and len(facts.other_industries) < 2
 
 
-def analyse_page(page: CrawledPage, as_of: date, vocab: Vocabulary, *, date_all: bool = False) -> PageFacts:
+def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> PageFacts:
+    """Facts about one page, with the vocabulary of the page's language."""
     facts = PageFacts(
         url=page.url,
         final_url=page.final_url,
@@ -131,16 +132,19 @@ def analyse_page(page: CrawledPage, as_of: date, vocab: Vocabulary, *, date_all:
         headers=page.headers,
     )
     parsed = page.parsed
-    facts.gated = gate_reason(page.status, page.url, page.redirects, parsed, vocab)
     if parsed is None:
+        facts.gated = gate_reason(page.status, page.url, page.redirects, None, load_vocabulary())
         return facts
-    facts.title, facts.lang, facts.word_count = parsed.title, parsed.lang, parsed.word_count
+    declared = parsed.lang or page.headers.get("content-language")
+    vocab = load_vocabulary(detect_language(declared, parsed.text))
+    facts.title, facts.lang, facts.word_count = parsed.title, vocab.lang, parsed.word_count
     heads = " | ".join([parsed.title or "", *parsed.headings])
     focus_text = " | ".join([parsed.title or "", *parsed.h1, parsed.description or ""])
     category_terms = detect_categories(heads, parsed.text, vocab)
     facts.categories, facts.category_terms = list(category_terms), category_terms
     facts.industrial_focus = vocab.focus_phrases.search(focus_text)
     facts.other_industries = vocab.other_industries.find(f"{focus_text} {parsed.text[:5000]}")
+    facts.gated = gate_reason(page.status, page.url, page.redirects, parsed, vocab)
     facts.kind, reason = classify_kind(page.final_url, parsed, vocab, facts.categories)
     if facts.gated and page.url != page.final_url:
         # A link to a case study that lands on a login page is still that case study, gated.
@@ -152,7 +156,7 @@ def analyse_page(page: CrawledPage, as_of: date, vocab: Vocabulary, *, date_all:
     facts.isvs = vocab.isv_vendors.find(parsed.text)
     if date_all or facts.kind in _DATED_KINDS:  # dating costs ~10 ms a page: only where it matters
         html = decode_html(page.body, page.headers.get("content-type", "")) if page.content_type in HTML_TYPES else ""
-        finding = publication_date(html, page.final_url, parsed.json_ld, parsed.meta, as_of) if html else None
+        finding = publication_date(html, page.final_url, parsed, vocab, as_of)
         if finding is not None:
             facts.published, facts.date_source = finding.published, finding.source
     return facts

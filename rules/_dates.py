@@ -16,6 +16,11 @@ import lxml.html
 from htmldate import find_date
 from lxml.etree import ParserError
 
+from crawler import ParsedPage
+
+from ._textdates import find_text_date, url_date
+from ._vocab import Vocabulary
+
 __all__ = ["DateFinding", "publication_date"]
 
 log = logging.getLogger(__name__)
@@ -28,7 +33,7 @@ _MAIN_ENTITY_TYPES = frozenset(
 _META_KEYS = (
     "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
     "publish-date", "publish_date", "pubdate", "publishdate", "dc.date.issued", "dcterms.issued",
-    "citation_publication_date", "parsely-pub-date", "sailthru.date",
+    "citation_publication_date", "parsely-pub-date", "sailthru.date", "uploaddate", "date",
 )
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 MIN_DATE = date(1995, 1, 1)
@@ -39,7 +44,7 @@ _MODIFIED_NOTE = re.compile(r"\b(?:last\s+)?(?:updated|modified|revised|reviewed
 @dataclass(frozen=True)
 class DateFinding:
     published: date
-    source: str  # json-ld | meta | htmldate
+    source: str  # json-ld | meta | htmldate | text | url (| listing, pdf: set elsewhere)
 
 
 def _iso(value: Any, as_of: date) -> date | None:
@@ -80,29 +85,51 @@ def _from_meta(meta: dict[str, str], as_of: date) -> date | None:
     return None
 
 
-def publication_date(
-    html: str, url: str, json_ld: list[dict[str, Any]], meta: dict[str, str], as_of: date
-) -> DateFinding | None:
-    """The page's original publication date, or None when the page does not show one."""
-    found = _from_json_ld(json_ld, as_of)
+def publication_date(html: str, url: str, page: ParsedPage, vocab: Vocabulary, as_of: date) -> DateFinding | None:
+    """The page's original publication date, or None when the page does not show one.
+
+    Cheapest trustworthy signal first: structured data, meta tags, htmldate's
+    markup analysis, a date written in the content, the URL's date path.
+    """
+    found = _from_json_ld(page.json_ld, as_of)
     if found:
         return DateFinding(found, "json-ld")
-    found = _from_meta(meta, as_of)
+    found = _from_meta(page.meta, as_of)
     if found:
         return DateFinding(found, "meta")
-    try:
-        tree = _without_modification_notes(html)
-    except (ParserError, ValueError):
+    found = _from_htmldate(html, url, as_of)
+    if found:
+        return DateFinding(found, "htmldate")
+    found = find_text_date(_MODIFIED_NOTE.sub(" ", page.text), vocab, as_of)
+    if found:
+        return DateFinding(found, "text")
+    in_url = url_date(url)
+    if in_url is not None and str(in_url[0]) in page.text:
+        # The URL's date only when the page itself names that year: URLs can disagree with pages.
+        year, month, day = in_url
+        try:
+            found = date(year, month, day or 1)
+        except ValueError:
+            return None
+        if MIN_DATE <= found <= as_of:
+            return DateFinding(found, "url")
+    return None
+
+
+def _from_htmldate(html: str, url: str, as_of: date) -> date | None:
+    if not html:
         return None
     try:
+        tree = _without_modification_notes(html)
         text = find_date(
             tree,
-            url=url,
             original_date=True,
             extensive_search=True,
             min_date=datetime(MIN_DATE.year, 1, 1),
             max_date=datetime(as_of.year, as_of.month, as_of.day),
         )
+    except (ParserError, ValueError):
+        return None
     except Exception as exc:  # htmldate raises assorted errors on broken markup
         log.debug("htmldate failed on %s: %s", url, exc)
         return None
@@ -112,7 +139,7 @@ def publication_date(
     if found.month == 1 and found.day == 1:
         # htmldate's fallback to a copyright or bare year: not a publication date.
         return None
-    return DateFinding(found, "htmldate")
+    return found
 
 
 def _without_modification_notes(html: str) -> lxml.html.HtmlElement:

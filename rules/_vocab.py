@@ -10,9 +10,31 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-__all__ = ["TermMatcher", "Vocabulary", "load_vocabulary", "CATEGORIES"]
+__all__ = ["TermMatcher", "Vocabulary", "load_vocabulary", "detect_language", "CATEGORIES", "LANGUAGES"]
 
 CATEGORIES = ("product_design", "production_design", "production", "operations")
+
+
+def _pattern(terms: list[str]) -> str:
+    """One alternation per kind of edge: word boundaries only where a term's edge is a letter or digit
+    of a spaced script (CJK text has no spaces, so "MES" stands as a word in "製造業向けにMESを")."""
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for term in sorted(terms, key=len, reverse=True):
+        edges = (term[0].isalnum() and not _is_cjk(term[0]), term[-1].isalnum() and not _is_cjk(term[-1]))
+        groups.setdefault(edges, []).append(re.escape(term))
+    parts = []
+    for (start, end), escaped in groups.items():
+        before = rf"(?<!{_NON_CJK_WORD}|-)" if start else ""
+        after = rf"(?!{_NON_CJK_WORD})" if end else ""
+        parts.append(f"{before}(?:{'|'.join(escaped)}){after}")
+    return "|".join(parts)
+
+
+_NON_CJK_WORD = r"[^\W\u3000-\u9fff\uff00-\uffef]"
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
 
 
 class TermMatcher:
@@ -25,8 +47,7 @@ class TermMatcher:
         if not terms:
             self._regex: re.Pattern[str] | None = None
             return
-        body = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-        self._regex = re.compile(rf"(?<![\w-])(?:{body})(?![\w])", 0 if case_sensitive else re.IGNORECASE)
+        self._regex = re.compile(_pattern(terms), 0 if case_sensitive else re.IGNORECASE)
 
     def find(self, text: str) -> list[str]:
         """Distinct terms found, in order of first appearance."""
@@ -64,6 +85,7 @@ class KindVocab:
 
 @dataclass(frozen=True)
 class Vocabulary:
+    lang: str
     case_study: KindVocab
     thought_leadership: KindVocab
     listing_segments: frozenset[str]
@@ -82,10 +104,34 @@ class Vocabulary:
     login_segments: frozenset[str]
     leadgen_phrases: TermMatcher
     login_phrases: TermMatcher
+    date_order: str  # mdy | dmy | ymd
+    months: tuple[tuple[str, ...], ...]  # twelve lists of names, January first
+    published_words: tuple[str, ...]
+    problem_words: TermMatcher
+    solution_words: TermMatcher
+    result_words: TermMatcher
+    completion_words: TermMatcher
+    anonymous_patterns: tuple[re.Pattern[str], ...]
 
 
-def _read(name: str) -> dict[str, Any]:
-    return tomllib.loads(resources.files("rules").joinpath("vocab", name).read_text(encoding="utf-8"))
+LANGUAGES = ("en", "de", "fr", "es", "it", "ja")
+
+
+def _read(*parts: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files("rules").joinpath("vocab", *parts).read_text(encoding="utf-8"))
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge, lists extend, other values are replaced by the later file."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        elif isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = [*merged[key], *(v for v in value if v not in merged[key])]
+        else:
+            merged[key] = value
+    return merged
 
 
 def _kind(table: dict[str, Any]) -> KindVocab:
@@ -101,36 +147,94 @@ def _kind(table: dict[str, Any]) -> KindVocab:
 
 
 @functools.cache
-def load_vocabulary() -> Vocabulary:
-    kinds, cats, signals = _read("kinds.toml"), _read("categories.toml"), _read("signals.toml")
-    services: list[list[str]] = signals["aws_services"]["names"]
-    canonical = {alias.lower(): group[0] for group in services for alias in group}
+def _raw(lang: str) -> dict[str, Any]:
+    base = {**_read("kinds.toml"), "categories": _read("categories.toml"), **_read("signals.toml")}
+    languages = LANGUAGES if lang == "*" else ("en",) if lang == "en" else ("en", lang)
+    for code in languages:
+        extra = _read("lang", f"{code}.toml")
+        dates = extra.pop("dates", None)  # a language's date conventions replace English ones
+        base = _merge(base, extra)
+        if dates is not None:
+            base["dates"] = dates
+    return base
+
+
+@functools.cache
+def load_vocabulary(lang: str = "en") -> Vocabulary:
+    """The vocabulary for one language (English terms always included); "*" merges every language."""
+    if lang != "*" and lang not in LANGUAGES:
+        lang = "en"
+    raw = _raw(lang)
+    services: list[list[str]] = raw["aws_services"]["names"]
+    cats, landing, gating, words = raw["categories"], raw["landing_page"], raw["gating"], raw["completeness"]
     return Vocabulary(
-        case_study=_kind(kinds["case_study"]),
-        thought_leadership=_kind(kinds["thought_leadership"]),
-        listing_segments=frozenset(kinds["listing"]["segments"]),
-        listing_jsonld_types=frozenset(kinds["listing"]["jsonld_types"]),
-        industrial_segments=frozenset(kinds["landing_page"]["industrial_segments"]),
-        practice_segments=frozenset(kinds["landing_page"]["practice_segments"]),
-        focus_phrases=TermMatcher(kinds["landing_page"]["focus_phrases"]),
-        landing_anchor_phrases=TermMatcher(kinds["landing_page"]["anchor_phrases"]),
-        offsite_patterns=tuple(re.compile(p) for p in kinds["offsite"]["url_patterns"]),
+        lang=lang,
+        case_study=_kind(raw["case_study"]),
+        thought_leadership=_kind(raw["thought_leadership"]),
+        listing_segments=frozenset(raw["listing"]["segments"]),
+        listing_jsonld_types=frozenset(raw["listing"]["jsonld_types"]),
+        industrial_segments=frozenset(landing["industrial_segments"]),
+        practice_segments=frozenset(landing["practice_segments"]),
+        focus_phrases=TermMatcher(landing["focus_phrases"]),
+        landing_anchor_phrases=TermMatcher(landing["anchor_phrases"]),
+        offsite_patterns=tuple(re.compile(p) for p in raw["offsite"]["url_patterns"]),
         categories=tuple(
             CategoryVocab(
                 name=name,
                 label=cats[name]["label"],
-                terms=TermMatcher(cats[name]["terms"]),
-                acronyms=TermMatcher(cats[name]["acronyms"], case_sensitive=True),
-                products=TermMatcher(cats[name]["products"]),
+                terms=TermMatcher(cats[name].get("terms", [])),
+                acronyms=TermMatcher(cats[name].get("acronyms", []), case_sensitive=True),
+                products=TermMatcher(cats[name].get("products", [])),
             )
             for name in CATEGORIES
         ),
-        aws_partnership=tuple(re.compile(p, re.IGNORECASE) for p in signals["aws_partnership"]["patterns"]),
+        aws_partnership=tuple(re.compile(p, re.IGNORECASE) for p in raw["aws_partnership"]["patterns"]),
         aws_services=TermMatcher(alias for group in services for alias in group),
-        aws_service_canonical=canonical,
-        isv_vendors=TermMatcher(signals["isv"]["vendors"]),
-        other_industries=TermMatcher(signals["industries"]["others"]),
-        login_segments=frozenset(signals["gating"]["login_path_segments"]),
-        leadgen_phrases=TermMatcher(signals["gating"]["leadgen_phrases"]),
-        login_phrases=TermMatcher(signals["gating"]["login_phrases"]),
+        aws_service_canonical={alias.lower(): group[0] for group in services for alias in group},
+        isv_vendors=TermMatcher(raw["isv"]["vendors"]),
+        other_industries=TermMatcher(raw["industries"]["others"]),
+        login_segments=frozenset(gating["login_path_segments"]),
+        leadgen_phrases=TermMatcher(gating["leadgen_phrases"]),
+        login_phrases=TermMatcher(gating["login_phrases"]),
+        date_order=raw["dates"]["order"] if lang != "*" else "dmy",
+        months=tuple(tuple(names) for names in raw["dates"]["months"][:12]) if lang != "*" else _all_months(),
+        published_words=tuple(raw["dates"]["published_words"]) if lang != "*" else _all_published_words(),
+        problem_words=TermMatcher(words["problem_words"]),
+        solution_words=TermMatcher(words["solution_words"]),
+        result_words=TermMatcher(words["result_words"]),
+        completion_words=TermMatcher(words["completion_words"]),
+        anonymous_patterns=tuple(re.compile(p, re.IGNORECASE) for p in words["anonymous_patterns"]),
     )
+
+
+def _all_months() -> tuple[tuple[str, ...], ...]:
+    per_language = [_read("lang", f"{code}.toml")["dates"]["months"] for code in LANGUAGES]
+    return tuple(tuple(dict.fromkeys(n for months in per_language for n in months[i])) for i in range(12))
+
+
+def _all_published_words() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w for code in LANGUAGES for w in _read("lang", f"{code}.toml")["dates"]["published_words"]))
+
+
+@functools.cache
+def _stopwords() -> dict[str, frozenset[str]]:
+    return {code: frozenset(_read("lang", f"{code}.toml")["detection"]["stopwords"]) for code in LANGUAGES}
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def detect_language(declared: str | None, text: str) -> str:
+    """The page's language among those with vocabularies: declared (html lang) first, then the text."""
+    if declared:
+        code = declared.strip().lower().replace("_", "-").split("-", 1)[0]
+        if code in LANGUAGES:
+            return code
+    sample = text[:3000]
+    if len(_KANA.findall(sample)) >= 5:
+        return "ja"
+    words = [w.lower() for w in _WORD.findall(sample)]
+    scores = {code: sum(w in stops for w in words) for code, stops in _stopwords().items() if code != "ja"}
+    best = max(scores, key=lambda code: scores[code])
+    return best if scores[best] >= 5 and scores[best] > scores["en"] else "en"

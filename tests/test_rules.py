@@ -100,7 +100,7 @@ def test_gating(status: int, redirects: list[str], body: str, gated: str | None)
 def test_publication_dates(head: str, body: str, expected: tuple[date, str] | None) -> None:
     html = f"<html><head><title>t</title>{head}</head><body>{body}</body></html>"
     page = parse_html(html, "https://p.com/post")
-    found = publication_date(html, "https://p.com/post", page.json_ld, page.meta, AS_OF)
+    found = publication_date(html, "https://p.com/post", page, V, AS_OF)
     assert (found.published, found.source) == expected if found else expected is None
 
 
@@ -157,5 +157,5 @@ def test_landing_page_without_aws_mention_needs_review() -> None:
 def test_analyse_page_dates_only_candidates() -> None:
     html = b'<html><head><title>About</title><meta property="article:published_time" content="2026-01-01"></head><body></body></html>'
     page = CrawledPage.from_fetch(FetchResult(url="https://p.com/about/", final_url="https://p.com/about/", status=200, content_type="text/html", body=html))
-    assert analyse_page(page, AS_OF, V).published is None
-    assert analyse_page(page, AS_OF, V, date_all=True).published == date(2026, 1, 1)
+    assert analyse_page(page, AS_OF).published is None
+    assert analyse_page(page, AS_OF, date_all=True).published == date(2026, 1, 1)
