@@ -91,6 +91,7 @@ class CrawlOutcome:
     robots_notes: dict[str, str] = field(default_factory=dict)
     robots_blocked: list[str] = field(default_factory=list)
     sitemap_urls: int = 0
+    sitemap_lastmod: dict[str, str] = field(default_factory=dict)  # a weak hint, never a publication date
     interrupted: bool = False
 
     @property
@@ -190,6 +191,8 @@ class Crawler:
         entries = await discover_sitemap_urls([r for r in roots if r], load, s.sitemap_max_files, s.sitemap_max_urls)
         added = 0
         for entry in entries:
+            if entry.lastmod:
+                self.outcome.sitemap_lastmod[entry.url] = entry.lastmod[:10]
             if self.scope.contains(entry.url) and not self._is_trap(entry.url):
                 added += self.frontier.push(entry.url, priority=0.05, depth=s.max_depth, source="sitemap")
         self.outcome.sitemap_urls = added
@@ -243,7 +246,7 @@ class Crawler:
         follow = not page.parsed.nofollow and "nofollow" not in page.headers.get("x-robots-tag", "").lower()
         depth = page.depth + 1
         for link in page.parsed.links:
-            graph.edges.append(Edge(page.final_url, link.url, link.anchor, link.region))
+            graph.edges.append(Edge(page.final_url, link.url, link.anchor, link.region, link.date_hint))
             if not follow or self.frontier.seen(link.url):
                 continue
             score = self.score_link(link, depth)

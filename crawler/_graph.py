@@ -14,6 +14,7 @@ class Edge:
     target: str
     anchor: str
     region: str
+    date_hint: str | None = None
 
 
 @dataclass

@@ -29,6 +29,7 @@ class Link:
     url: str
     anchor: str
     region: str  # nav | header | footer | aside | main | body
+    date_hint: str | None = None  # a <time datetime> or short text of the card around the link (listings)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,28 @@ def _region(node: LexborNode) -> str:
                 return region
         parent = parent.parent
     return "body"
+
+
+_CARD_TAGS = frozenset({"li", "article", "tr", "dd", "section", "div", "p"})
+_MAX_CARD_TEXT = 300
+
+
+def _date_hint(link: LexborNode) -> str | None:
+    """The date shown beside a link on a listing page: the nearest small card's <time> or text."""
+    node = link.parent
+    for _ in range(3):
+        if node is None or node.tag not in _CARD_TAGS:
+            return None
+        time_node = node.css_first("time[datetime]")
+        if time_node is not None:
+            return time_node.attributes.get("datetime") or None
+        text = _clean(node.text(separator=" "))
+        if len(text) > _MAX_CARD_TEXT:
+            return None
+        if any(ch.isdigit() for ch in text) and len(node.css("a[href]")) <= 3:
+            return text
+        node = node.parent
+    return None
 
 
 def _json_ld(tree: LexborHTMLParser) -> list[dict[str, Any]]:
@@ -198,7 +221,8 @@ def parse_html(html: str, url: str) -> ParsedPage:
         if (target, region) in seen:
             continue
         seen.add((target, region))
-        page.links.append(Link(url=target, anchor=anchor[:200], region=region))
+        hint = _date_hint(a) if region in ("main", "body") else None
+        page.links.append(Link(url=target, anchor=anchor[:200], region=region, date_hint=hint))
 
     tree.strip_tags(_NON_CONTENT.split(", "))
     page.h1 = [_clean(h.text()) for h in tree.css("h1") if _clean(h.text())]

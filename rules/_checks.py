@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from auditcrawl.settings import AuditSettings
 from crawler import CrawlOutcome
 
 from ._classify import is_dedicated_home
 from ._models import CheckResult, Evidence, Kind, PageFacts
+from ._textdates import parse_date_text
+from ._vocab import load_vocabulary
 
-__all__ = ["evaluate", "AuditContext"]
+__all__ = ["evaluate", "apply_listing_dates", "AuditContext"]
 
 _CATEGORY_LABELS = {
     "product_design": "Product Design",
@@ -208,6 +210,9 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
         if f.industrial:
             notes.append(f"industrial categories: {_labels(f.categories)}")
         if f.published is None:
+            lastmod = ctx.outcome.sitemap_lastmod.get(f.final_url)
+            if lastmod:
+                notes.append(f"sitemap lastmod {lastmod} (a modification date, not a publication date)")
             if not problems:
                 undated.append(ctx.evidence(f, ["undated: no publication date on the page", *notes]))
                 continue
@@ -238,7 +243,25 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
     return result
 
 
+def apply_listing_dates(facts: dict[str, PageFacts], outcome: CrawlOutcome, as_of: date) -> None:
+    """Date undated items from the date a listing page shows beside the link to them."""
+    hints: dict[str, list[str]] = {}
+    for edge in outcome.graph.edges:
+        if edge.date_hint:
+            hints.setdefault(outcome.graph.resolve(edge.target), []).append(edge.date_hint)
+    for f in facts.values():
+        if f.published is not None or f.kind not in ("case_study", "thought_leadership"):
+            continue
+        vocab = load_vocabulary(f.lang or "en")
+        for hint in hints.get(f.final_url, []):
+            found = parse_date_text(hint, vocab, as_of)
+            if found is not None:
+                f.published, f.date_source = found, "listing"
+                break
+
+
 def evaluate(facts: dict[str, PageFacts], outcome: CrawlOutcome, settings: AuditSettings) -> dict[str, CheckResult]:
+    apply_listing_dates(facts, outcome, settings.as_of)
     ctx = AuditContext(facts, outcome, settings)
     return {
         "3.1": check_landing_page(ctx),

@@ -91,19 +91,16 @@ def publication_date(html: str, url: str, page: ParsedPage, vocab: Vocabulary, a
     Cheapest trustworthy signal first: structured data, meta tags, htmldate's
     markup analysis, a date written in the content, the URL's date path.
     """
-    found = _from_json_ld(page.json_ld, as_of)
-    if found:
-        return DateFinding(found, "json-ld")
-    found = _from_meta(page.meta, as_of)
-    if found:
-        return DateFinding(found, "meta")
+    in_url = url_date(url)
+    for source, found in (("json-ld", _from_json_ld(page.json_ld, as_of)), ("meta", _from_meta(page.meta, as_of))):
+        if found:
+            return _prefer_url_day(found, in_url) or DateFinding(found, source)
     found = _from_htmldate(html, url, as_of)
     if found:
         return DateFinding(found, "htmldate")
     found = find_text_date(_MODIFIED_NOTE.sub(" ", page.text), vocab, as_of)
     if found:
         return DateFinding(found, "text")
-    in_url = url_date(url)
     if in_url is not None and str(in_url[0]) in page.text:
         # The URL's date only when the page itself names that year: URLs can disagree with pages.
         year, month, day = in_url
@@ -114,6 +111,17 @@ def publication_date(html: str, url: str, page: ParsedPage, vocab: Vocabulary, a
         if MIN_DATE <= found <= as_of:
             return DateFinding(found, "url")
     return None
+
+
+def _prefer_url_day(found: date, in_url: tuple[int, int, int | None] | None) -> DateFinding | None:
+    """A UTC timestamp can fall on the next day; a /2023/11/08/ path a day off is the local date."""
+    if in_url is None or in_url[2] is None:
+        return None
+    try:
+        local = date(*in_url)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+    return DateFinding(local, "url") if abs((found - local).days) == 1 else None
 
 
 def _from_htmldate(html: str, url: str, as_of: date) -> date | None:

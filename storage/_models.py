@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 __all__ = ["Applicant", "Run", "PageRow", "LinkRow", "CheckRow", "EvidenceRow", "MetaRow", "SCHEMA_VERSION", "utcnow"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # storage/_migrations.py brings older databases up to it
 
 
 def utcnow() -> datetime:
@@ -85,6 +85,7 @@ class LinkRow(SQLModel, table=True):
     to_url: str
     anchor: str = ""
     region: str = "body"
+    date_hint: str | None = None
 
 
 class CheckRow(SQLModel, table=True):

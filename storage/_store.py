@@ -21,6 +21,7 @@ from auditcrawl._exceptions import ConfigError, RunNotFoundError, StorageError
 from crawler import Edge
 from rules import CheckResult, PageFacts
 
+from ._migrations import MIGRATIONS
 from ._models import SCHEMA_VERSION, Applicant, CheckRow, EvidenceRow, LinkRow, MetaRow, PageRow, Run
 
 __all__ = ["Store", "async_url", "page_row"]
@@ -106,6 +107,14 @@ async def _create_schema(engine: AsyncEngine, attempts: int = 5) -> None:
                 version = (await conn.execute(select(MetaRow.value).where(MetaRow.key == "schema_version"))).scalar()
                 if version is None:
                     await conn.execute(MetaRow.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))  # type: ignore[attr-defined]
+                elif int(version) < SCHEMA_VERSION:
+                    for step in range(int(version) + 1, SCHEMA_VERSION + 1):
+                        for statement in MIGRATIONS.get(step, []):
+                            await conn.exec_driver_sql(statement)
+                    await conn.execute(
+                        MetaRow.__table__.update().where(MetaRow.__table__.c.key == "schema_version").values(value=str(SCHEMA_VERSION))  # type: ignore[attr-defined]
+                    )
+                    log.info("database schema upgraded from version %s to %s", version, SCHEMA_VERSION)
             break
         except (OperationalError, IntegrityError, ProgrammingError) as exc:
             # SQLite runs DDL outside transactions: another process may create a table between check and create.
@@ -175,7 +184,7 @@ class Store:
     async def add_pages(self, run_id: str, pages: Iterable[PageFacts], edges: Iterable[Edge]) -> None:
         async with self.session() as session:
             session.add_all([page_row(run_id, f) for f in pages])
-            session.add_all([LinkRow(run_id=run_id, from_url=e.source, to_url=e.target, anchor=e.anchor, region=e.region) for e in edges])
+            session.add_all([LinkRow(run_id=run_id, from_url=e.source, to_url=e.target, anchor=e.anchor, region=e.region, date_hint=e.date_hint) for e in edges])
             await session.commit()
 
     async def finish_run(

@@ -121,3 +121,25 @@ async def test_sqlite_uses_wal(tmp_path: Any) -> None:
         async with store.engine.connect() as conn:
             mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
     assert mode == "wal"
+
+
+async def test_an_older_database_is_upgraded_without_losing_data(db_url: str) -> None:
+    """A version-1 database (no link.date_hint) opens, keeps its runs, and takes new links."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from storage import async_url
+
+    async with Store(db_url) as store:
+        run_id = await _stored_run(store, "old000000001")
+    engine = create_async_engine(async_url(db_url))
+    async with engine.begin() as conn:  # turn it back into what version 1 wrote
+        await conn.exec_driver_sql("ALTER TABLE link DROP COLUMN date_hint")
+        await conn.exec_driver_sql("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    await engine.dispose()
+    async with Store(db_url) as store:
+        assert [r.id for r in await store.list_runs()] == [run_id]
+        await _stored_run(store, "new000000002")
+        assert len(await store.run_links("new000000002")) == 1
+        async with store.engine.connect() as conn:
+            version = (await conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+    assert version == "2"

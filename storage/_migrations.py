@@ -1,0 +1,15 @@
+"""Schema upgrades: a newer auditcrawl opens an older database without losing data.
+
+A fresh database gets the current tables from the models and the current version.
+An older one gets the statements of each later version, in order, in one transaction.
+Only additive changes (new tables come from the models; new columns from here).
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS"]
+
+# version -> statements that bring version - 1 up to it (portable SQL for SQLite and PostgreSQL)
+MIGRATIONS: dict[int, list[str]] = {
+    2: ["ALTER TABLE link ADD COLUMN date_hint VARCHAR"],
+}
