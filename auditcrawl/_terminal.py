@@ -78,6 +78,47 @@ def print_verdicts(console: Console, document: Mapping[str, Any]) -> None:
         if check["status"] != "met":
             for reason in check["reasons"][:5]:
                 console.print(Text(f"  ! {reason}", style="yellow"), overflow="fold")
+    _print_completeness(console, document, origin)
+    _print_claims(console, document, origin)
+
+
+_ELEMENT_HEADERS = (
+    ("customer_name", "customer"), ("problem", "problem"), ("solution", "solution"), ("aws_services", "AWS"),
+    ("industrial_domain", "domain"), ("third_party_applications", "ISV apps"), ("completion_date", "completed"),
+    ("outcomes", "outcomes"),
+)
+
+
+def _print_completeness(console: Console, document: Mapping[str, Any], origin: str) -> None:
+    """2.1.3 / 2.1.4: the eight elements of each counted case study."""
+    items = [e for e in document["checks"]["2.2"]["evidence"] if e.get("completeness")]
+    if not items:
+        return
+    table = Table(title="Case-study completeness (2.1.4) and recency (2.1.3)", expand=True)
+    table.add_column("case study", overflow="fold")
+    for _, header in _ELEMENT_HEADERS:
+        table.add_column(header, justify="center")
+    table.add_column("≤18 months", justify="center")
+    for item in items:
+        c = item["completeness"]
+        marks = [Text("yes", style="green") if c["elements"][key] else Text("no", style="red") for key, _ in _ELEMENT_HEADERS]
+        if c.get("anonymised"):
+            marks[0] = Text("anonymised", style="yellow")
+        recent = {True: Text("yes", style="green"), False: Text("no", style="red"), None: Text("?", style="yellow")}[c.get("within_18_months")]
+        table.add_row(_short(item["url"], origin), *marks, recent)
+    console.print(table)
+
+
+def _print_claims(console: Console, document: Mapping[str, Any], origin: str) -> None:
+    if "claims" not in document:
+        return
+    table = Table(title="Applicant claims", expand=True)
+    for column in ("claimed as", "URL", "verdict", "why"):
+        table.add_column(column, overflow="fold")
+    for claim in document["claims"]:
+        style = "green" if claim["verdict"] == "ok" else "red"
+        table.add_row(claim["claimed_as"].replace("_", " "), _short(claim["url"], origin), Text(claim["verdict"], style=style), "; ".join(claim["reasons"][:2]))
+    console.print(table)
 
 
 def print_runs(console: Console, runs: Sequence[Mapping[str, Any]]) -> None:

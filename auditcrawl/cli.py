@@ -16,11 +16,13 @@ import typer
 from rich.console import Console
 from rich.logging import RichHandler
 
+from rules import Claims
 from storage import Store, build_export
 
 from ._exceptions import AuditcrawlError, InputFileError, UsageError
 from ._terminal import crawl_progress, print_runs, print_verdicts
-from .pipeline import inspect_urls, run_audit
+from .claims import load_claims
+from .pipeline import inspect_urls, run_audit, validate_url
 from .settings import Settings, load_settings
 
 __all__ = ["app", "main"]
@@ -83,10 +85,12 @@ def _write_json(path: Path, document: Any) -> None:
         raise InputFileError(f"{path}: cannot write ({exc.strerror})") from None
 
 
-async def _audit(home_url: str, settings: Settings, applicant: str | None, json_out: Path | None) -> dict[str, Any]:
+async def _audit(
+    home_url: str, settings: Settings, applicant: str | None, json_out: Path | None, claims: Claims | None = None
+) -> dict[str, Any]:
     async with Store(settings.storage.db) as store:
         with crawl_progress(err, settings.crawl.max_pages) as update:
-            report = await run_audit(home_url, settings, store, applicant=applicant, on_progress=update)
+            report = await run_audit(home_url, settings, store, applicant=applicant, on_progress=update, claims=claims)
         document = await build_export(store, report.run_id)
     if json_out is not None:
         _write_json(json_out, document)
@@ -111,6 +115,7 @@ def crawl(
     home_url: Annotated[str, typer.Argument(help="The partner's home page URL.", metavar="HOME_URL", show_default=False)],
     applicant: Annotated[str | None, typer.Option(help="The applicant's name, stored with the run.")] = None,
     as_of: AsOfOpt = None,
+    claims_file: Annotated[Path | None, typer.Option("--claims", help="JSON or TOML with the URLs the applicant submitted.", show_default=False)] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON export to this file.", show_default=False)] = None,
     db: DbOpt = None,
     max_pages: Annotated[int | None, typer.Option("--max-pages", help="Pages to fetch at most.", show_default=False)] = None,
@@ -126,12 +131,11 @@ def crawl(
         config, as_of=as_of, db=db, max_pages=max_pages, delay=delay, concurrency=concurrency,
         render=render, user_agent=user_agent, allow_private=allow_private,
     )
-    from .pipeline import validate_url
-
-    validate_url(home_url)
+    home = validate_url(home_url)
+    claims = load_claims(claims_file, home) if claims_file is not None else None
     if json_out is not None:
         _check_writable(json_out)
-    _run(_audit(home_url, settings, applicant, json_out))
+    _run(_audit(home_url, settings, applicant, json_out, claims))
 
 
 @app.command()

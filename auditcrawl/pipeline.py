@@ -7,13 +7,24 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
 
-from crawler import CrawledPage, Crawler, CrawlOutcome, Fetcher, Link, Resolver, canonicalize
-from rules import CheckResult, PageFacts, analyse_page, evaluate, load_vocabulary, score_link
+from crawler import CrawledPage, Crawler, CrawlOutcome, Fetcher, Link, Resolver, SiteScope, canonicalize
+from rules import (
+    CheckResult,
+    Claims,
+    ClaimVerdict,
+    PageFacts,
+    analyse_page,
+    evaluate,
+    evaluate_claims,
+    find_facts,
+    load_vocabulary,
+    score_link,
+)
 from storage import Run, Store
 
 from ._exceptions import InvalidURLError
@@ -53,6 +64,7 @@ class AuditReport:
     outcome: CrawlOutcome
     facts: dict[str, PageFacts] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    claims: list[ClaimVerdict] = field(default_factory=list)
 
 
 def _notes(outcome: CrawlOutcome) -> list[str]:
@@ -78,6 +90,7 @@ async def run_audit(
     resolver: Resolver | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     on_progress: ProgressHandler | None = None,
+    claims: Claims | None = None,
 ) -> AuditReport:
     home = validate_url(home_url)
     vocab = load_vocabulary("*")  # links are scored in every language the vocabularies know
@@ -121,6 +134,8 @@ async def run_audit(
         )
         try:
             outcome = await crawler.run(home)
+            if claims is not None:
+                await _fetch_claimed(claims, fetcher, facts, pending, outcome, as_of)
         except (asyncio.CancelledError, KeyboardInterrupt):
             await asyncio.shield(_close_interrupted(store, run.id, flush))
             raise
@@ -129,9 +144,12 @@ async def run_audit(
             await store.mark_run(run.id, "failed", f"internal error: {type(exc).__name__}: {exc}", datetime.now(UTC))
             raise
     await flush()
-    checks = evaluate(facts, outcome, settings.audit)
+    verdicts = evaluate_claims(claims, facts, outcome, settings.audit) if claims is not None else None
+    checks = evaluate(facts, outcome, settings.audit, verdicts)
     status = run_status(outcome)
     notes = _notes(outcome)
+    unreadable = [f"{f.final_url}: {'; '.join(f.notes)}" for f in facts.values() if f.notes]
+    notes += unreadable[:20]
     if settings.crawl.render == "always":
         notes.append("render=always: this version reads pages as served, without a browser; pages_rendered is 0")
     await store.finish_run(
@@ -143,8 +161,30 @@ async def run_audit(
         notes=notes,
         click_paths=outcome.graph.click_paths(),
         checks=checks,
+        claims=verdicts,
+        options={"claims_given": claims is not None},
     )
-    return AuditReport(run.id, status, home, checks, outcome, facts, notes)
+    return AuditReport(run.id, status, home, checks, outcome, facts, notes, verdicts or [])
+
+
+async def _fetch_claimed(
+    claims: Claims, fetcher: Fetcher, facts: dict[str, PageFacts], pending: list[PageFacts], outcome: CrawlOutcome, as_of: date
+) -> None:
+    """Fetch each claimed URL the crawl did not reach, so every claim gets a verdict."""
+    scope = SiteScope(outcome.home_url)
+    for url, _kind in claims.items():
+        if find_facts(facts, outcome, url) is not None:
+            continue
+        result = await fetcher.fetch(url)
+        if not result.robots_blocked:
+            outcome.pages_fetched += 1
+        else:
+            outcome.robots_blocked.append(url)
+        outcome.graph.add_alias(url, result.final_url)
+        page = CrawledPage.from_fetch(result, depth=0, source="claim", offsite=not scope.contains(result.final_url))
+        f = analyse_page(page, as_of, date_all=True)
+        facts.setdefault(f.key, f)
+        pending.append(f)
 
 
 async def _close_interrupted(store: Store, run_id: str, flush: Callable[[], Any]) -> None:

@@ -4,6 +4,7 @@ from ._crawl import CrawledPage, Crawler, CrawlOutcome, LinkScorer
 from ._fetch import HTML_TYPES, PAGE_TYPES, PDF_TYPES, Fetcher, FetchResult
 from ._graph import CrawlGraph, Edge
 from ._parse import Form, Link, ParsedPage, decode_html, parse_html
+from ._pdf import parse_pdf
 from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
 from ._safety import AddressPolicy, Resolver, StaticResolver, SystemResolver, guarded_transport, refusal_reason
 from ._sitemaps import SitemapEntry, discover_sitemap_urls, parse_sitemap
@@ -39,6 +40,7 @@ __all__ = [
     "discover_sitemap_urls",
     "guarded_transport",
     "parse_html",
+    "parse_pdf",
     "parse_sitemap",
     "product_token",
     "refusal_reason",

@@ -12,10 +12,11 @@ from datetime import datetime
 
 from auditcrawl.settings import CrawlSettings
 
-from ._fetch import HTML_TYPES, Fetcher, FetchResult
+from ._fetch import HTML_TYPES, PDF_TYPES, Fetcher, FetchResult
 from ._frontier import Frontier, FrontierEntry
 from ._graph import CrawlGraph, Edge
 from ._parse import Link, ParsedPage, decode_html, parse_html
+from ._pdf import parse_pdf
 from ._sitemaps import discover_sitemap_urls
 from ._traps import trap_reason
 from ._urls import SiteScope, canonicalize
@@ -77,6 +78,8 @@ class CrawledPage:
         if result.body and result.content_type in HTML_TYPES:
             html = decode_html(result.body, result.headers.get("content-type", ""))
             page.parsed = parse_html(html, result.final_url)
+        elif result.body and result.content_type in PDF_TYPES:
+            page.parsed = parse_pdf(result.body, result.final_url)
         return page
 
 
@@ -225,7 +228,7 @@ class Crawler:
         self._final_seen.add(result.final_url)
         if entry.source == "seed":
             outcome.home = page
-        if page.parsed is not None and not offsite and not page.duplicate:
+        if page.parsed is not None and not page.parsed.is_pdf and not offsite and not page.duplicate:
             self._queue_links(page)
         await self.on_page(page)
         page.body = b""  # the handler has what it needs; keep memory flat

@@ -62,6 +62,8 @@ class ParsedPage:
     nofollow: bool = False
     meta: dict[str, str] = field(default_factory=dict)
     media_embeds: list[str] = field(default_factory=list)
+    is_pdf: bool = False
+    notes: list[str] = field(default_factory=list)  # what could not be read, for the auditor
 
 
 def decode_html(body: bytes, content_type_header: str = "") -> str:

@@ -1,6 +1,7 @@
 """Rules: page classification, evidence and verdicts. Pure functions, no I/O."""
 
-from ._checks import AuditContext, evaluate
+from ._checks import AuditContext, evaluate, evaluate_claims, find_facts
+from ._claims import Claims, ClaimVerdict, judge_claim
 from ._classify import analyse_page, classify_kind, detect_categories, is_dedicated_home, score_link
 from ._dates import DateFinding, publication_date
 from ._gating import gate_reason
@@ -9,6 +10,8 @@ from ._vocab import CATEGORIES, TermMatcher, Vocabulary, load_vocabulary
 
 __all__ = [
     "AuditContext",
+    "ClaimVerdict",
+    "Claims",
     "CATEGORIES",
     "CHECK_IDS",
     "CheckResult",
@@ -23,8 +26,11 @@ __all__ = [
     "classify_kind",
     "detect_categories",
     "evaluate",
+    "evaluate_claims",
+    "find_facts",
     "gate_reason",
     "is_dedicated_home",
+    "judge_claim",
     "load_vocabulary",
     "publication_date",
     "score_link",

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from auditcrawl.settings import AuditSettings
 from crawler import CrawlOutcome
 
+from ._claims import Claims, ClaimVerdict, judge_claim
 from ._classify import is_dedicated_home
 from ._models import CheckResult, Evidence, Kind, PageFacts
 from ._textdates import parse_date_text
 from ._vocab import load_vocabulary
 
-__all__ = ["evaluate", "apply_listing_dates", "AuditContext"]
+__all__ = ["evaluate", "evaluate_claims", "apply_listing_dates", "find_facts", "AuditContext"]
 
 _CATEGORY_LABELS = {
     "product_design": "Product Design",
@@ -80,10 +81,15 @@ class AuditContext:
             title=f.title,
             published=f.published,
             click_path=self.path(f),
-            reasons=reasons,
+            reasons=[*reasons, *f.notes],
             categories=list(f.categories),
             date_source=f.date_source,
-            extra={"aws_services": f.aws_services, "isvs": f.isvs, "offsite": f.offsite},
+            extra={
+                "aws_services": f.aws_services,
+                "isvs": f.isvs,
+                "offsite": f.offsite,
+                **({"completeness": f.completeness} if kind == "case_study" and f.completeness else {}),
+            },
         )
 
     def reach_problem(self, f: PageFacts, max_clicks: int | None) -> str | None:
@@ -260,11 +266,57 @@ def apply_listing_dates(facts: dict[str, PageFacts], outcome: CrawlOutcome, as_o
                 break
 
 
-def evaluate(facts: dict[str, PageFacts], outcome: CrawlOutcome, settings: AuditSettings) -> dict[str, CheckResult]:
+def find_facts(facts: dict[str, PageFacts], outcome: CrawlOutcome, url: str) -> PageFacts | None:
+    """The facts of a URL however it was reached: as fetched, through redirects, or as the link itself."""
+    found = facts.get(url) or facts.get(outcome.graph.resolve(url))
+    return found or next((f for f in facts.values() if f.url == url), None)
+
+
+def evaluate_claims(claims: Claims, facts: dict[str, PageFacts], outcome: CrawlOutcome, settings: AuditSettings) -> list[ClaimVerdict]:
+    """Judge each claimed URL; a claim that holds makes the page count as what was claimed."""
+    apply_listing_dates(facts, outcome, settings.as_of)
+    paths = outcome.graph.click_paths()
+    verdicts = []
+    for url, kind in claims.items():
+        f = find_facts(facts, outcome, url)
+        if f is None:
+            verdicts.append(ClaimVerdict(url, kind, "error", ["it could not be fetched"]))
+            continue
+        path = paths.get(f.final_url) or paths.get(f.url) or []
+        verdict = judge_claim(url, kind, f, path, as_of=settings.as_of, window_days=settings.window_days, max_clicks=settings.max_clicks)
+        if verdict.verdict == "ok" and f.kind != kind:
+            f.kind_reasons = [f"claimed by the applicant as {kind.replace('_', ' ')}", *f.kind_reasons]
+            f.kind = kind
+        verdicts.append(verdict)
+    return verdicts
+
+
+def evaluate(
+    facts: dict[str, PageFacts], outcome: CrawlOutcome, settings: AuditSettings, claims: list[ClaimVerdict] | None = None
+) -> dict[str, CheckResult]:
     apply_listing_dates(facts, outcome, settings.as_of)
     ctx = AuditContext(facts, outcome, settings)
-    return {
+    checks = {
         "3.1": check_landing_page(ctx),
         "2.2": check_case_studies(ctx),
         "3.2": check_thought_leadership(ctx),
     }
+    _apply_landing_claim(checks["3.1"], claims or [], ctx)
+    return checks
+
+
+def _apply_landing_claim(result: CheckResult, claims: list[ClaimVerdict], ctx: AuditContext) -> None:
+    """The landing page the applicant submitted is what the auditor checks first."""
+    for claim in claims:
+        if claim.claimed_as != "landing_page" or claim.verdict == "ok":
+            continue
+        reason = f"claimed landing page {claim.url}: {claim.verdict.replace('_', ' ')} ({claim.reasons[0]})"
+        result.reasons.insert(0, reason)
+        if result.status == "met":
+            result.reasons.insert(1, "another page on the site qualifies (see the evidence): the applicant may submit that one")
+        elif claim.verdict in ("blocked", "error") or ctx.trouble():
+            result.status = "needs_review"
+            result.summary = f"The claimed landing page could not be checked ({claim.verdict})"
+        else:
+            result.status = "not_met"
+            result.summary = f"The claimed landing page is {claim.verdict.replace('_', ' ')}"

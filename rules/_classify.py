@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from crawler import HTML_TYPES, CrawledPage, Link, ParsedPage, decode_html
 
+from ._completeness import assess_case_study
 from ._dates import publication_date
 from ._gating import gate_reason
 from ._models import Kind, PageFacts
@@ -51,7 +52,7 @@ def classify_kind(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: l
     heads = " | ".join([title, *parsed.h1])
     cs, tl = vocab.case_study, vocab.thought_leadership
     for i, segment in enumerate(segments):
-        if segment.endswith(cs.suffixes):
+        if segment.rsplit(".", 1)[0].endswith(cs.suffixes):
             return "case_study", f"URL ends in '{segment}'"
         if segment in cs.segments:
             if _item_after(segments, i, vocab):
@@ -78,7 +79,7 @@ def classify_kind(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: l
         return "thought_leadership", "og:type article"
     if tl.title_phrases.search(heads):
         return "thought_leadership", "title names a webinar, white paper or press release"
-    if categories:
+    if categories and not parsed.is_pdf:  # a document is never the practice page itself
         industrial_segment = next((s for s in segments if s in vocab.industrial_segments), None)
         if industrial_segment:
             return "landing_page", f"industrial practice URL '/{industrial_segment}'"
@@ -138,6 +139,7 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     declared = parsed.lang or page.headers.get("content-language")
     vocab = load_vocabulary(detect_language(declared, parsed.text))
     facts.title, facts.lang, facts.word_count = parsed.title, vocab.lang, parsed.word_count
+    facts.notes = list(parsed.notes)
     heads = " | ".join([parsed.title or "", *parsed.headings])
     focus_text = " | ".join([parsed.title or "", *parsed.h1, parsed.description or ""])
     category_terms = detect_categories(heads, parsed.text, vocab)
@@ -154,11 +156,16 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     services = vocab.aws_services.find(parsed.text)
     facts.aws_services = list(dict.fromkeys(vocab.aws_service_canonical.get(s.lower(), s) for s in services))
     facts.isvs = vocab.isv_vendors.find(parsed.text)
-    if date_all or facts.kind in _DATED_KINDS:  # dating costs ~10 ms a page: only where it matters
+    if date_all or facts.kind in _DATED_KINDS:  # dating costs a few ms a page: only where it matters
         html = decode_html(page.body, page.headers.get("content-type", "")) if page.content_type in HTML_TYPES else ""
         finding = publication_date(html, page.final_url, parsed, vocab, as_of)
         if finding is not None:
             facts.published, facts.date_source = finding.published, finding.source
+    if facts.kind in ("case_study", "other") and facts.industrial:  # "other": a claim may make it a case study
+        facts.completeness = assess_case_study(
+            parsed, vocab, as_of=as_of, aws_services=facts.aws_services, isvs=facts.isvs,
+            category_terms=facts.category_terms, published=facts.published,
+        ).as_dict()
     return facts
 
 

@@ -91,6 +91,10 @@ def publication_date(html: str, url: str, page: ParsedPage, vocab: Vocabulary, a
     Cheapest trustworthy signal first: structured data, meta tags, htmldate's
     markup analysis, a date written in the content, the URL's date path.
     """
+    if page.is_pdf:
+        created = _iso(page.meta.get("pdf:created"), as_of)
+        if created:
+            return DateFinding(created, "pdf")
     in_url = url_date(url)
     for source, found in (("json-ld", _from_json_ld(page.json_ld, as_of)), ("meta", _from_meta(page.meta, as_of))):
         if found:

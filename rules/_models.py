@@ -44,6 +44,8 @@ class PageFacts:
     date_source: str | None = None
     word_count: int = 0
     headers: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what could not be read (PDF text, ...)
+    completeness: dict[str, Any] | None = None  # 2.1.3 / 2.1.4, for pages that may be case studies
 
     @property
     def ok(self) -> bool:

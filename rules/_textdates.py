@@ -11,7 +11,7 @@ from datetime import date
 
 from ._vocab import Vocabulary
 
-__all__ = ["find_text_date", "parse_date_text", "url_date"]
+__all__ = ["find_text_date", "parse_date_text", "parse_month_year", "url_date"]
 
 MIN_YEAR = 1995
 _CJK = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
@@ -85,6 +85,29 @@ def find_text_date(text: str, vocab: Vocabulary, as_of: date, window: int = 800)
             if found:
                 return found
     return parse_date_text(text[:window], vocab, as_of)
+
+
+_CJK_MONTH = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月")
+_NUMERIC_MONTH = re.compile(r"(?<![\d./])(?P<m>\d{1,2})[./](?P<y>\d{4})(?![\d./])")
+
+
+def parse_month_year(text: str, vocab: Vocabulary, as_of: date) -> date | None:
+    """A day, or failing that a month ("in March 2026", "2026年3月", "03/2026"), as the month's first day."""
+    full = parse_date_text(text, vocab, as_of)
+    if full is not None:
+        return full
+    compiled = _compiled(vocab.months)
+    names = "|".join(re.escape(n) for n in sorted(compiled.month_index, key=len, reverse=True))
+    found: list[tuple[int, date]] = []
+    for m in re.finditer(rf"(?<![\w])(?P<m>{names})\.?\s+(?:de\s+)?(?P<y>\d{{4}})(?!\d)", text, re.I):
+        month = compiled.month_index.get(m["m"].lower().rstrip("."))
+        if month and (d := _valid(int(m["y"]), month, 1, as_of)) is not None:
+            found.append((m.start(), d))
+    for pattern in (_CJK_MONTH, _NUMERIC_MONTH):
+        for m in pattern.finditer(text):
+            if (d := _valid(int(m["y"]), int(m["m"]), 1, as_of)) is not None:
+                found.append((m.start(), d))
+    return min(found)[1] if found else None
 
 
 def url_date(url: str) -> tuple[int, int, int | None] | None:

@@ -59,6 +59,10 @@ class TermMatcher:
             found.setdefault(self._canonical.get(key, match.group(0)), None)
         return list(found)
 
+    def positions(self, text: str) -> list[int]:
+        """Where the terms start in the text."""
+        return [m.start() for m in self._regex.finditer(text)] if self._regex is not None and text else []
+
     def search(self, text: str) -> bool:
         return self._regex is not None and bool(text) and self._regex.search(text) is not None
 

@@ -97,5 +97,10 @@ async def build_export(store: Store, run_id: str) -> dict[str, Any]:
             check_id,
             {"status": "needs_review", "summary": "No verdict was stored for this run", "reasons": ["the run stopped before its verdicts were computed"], "evidence": [], "rejected": []},
         )
+    if run.options.get("claims_given"):
+        document["claims"] = [
+            {"url": c.url, "claimed_as": c.claimed_as, "verdict": c.verdict, "reasons": list(c.reasons), "final_url": c.final_url}
+            for c in await store.run_claims(run.id)
+        ]
     validate_export(document)
     return document

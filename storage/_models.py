@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
-__all__ = ["Applicant", "Run", "PageRow", "LinkRow", "CheckRow", "EvidenceRow", "MetaRow", "SCHEMA_VERSION", "utcnow"]
+__all__ = ["Applicant", "Run", "PageRow", "LinkRow", "CheckRow", "ClaimRow", "EvidenceRow", "MetaRow", "SCHEMA_VERSION", "utcnow"]
 
 SCHEMA_VERSION = 2  # storage/_migrations.py brings older databases up to it
 
@@ -95,6 +95,18 @@ class CheckRow(SQLModel, table=True):
     check_id: str
     status: str
     summary: str
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class ClaimRow(SQLModel, table=True):
+    __tablename__ = "claim"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="run.id", index=True)
+    position: int
+    url: str
+    claimed_as: str
+    verdict: str
+    final_url: str | None = None
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 

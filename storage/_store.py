@@ -19,10 +19,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from auditcrawl._exceptions import ConfigError, RunNotFoundError, StorageError
 from crawler import Edge
-from rules import CheckResult, PageFacts
+from rules import CheckResult, ClaimVerdict, PageFacts
 
 from ._migrations import MIGRATIONS
-from ._models import SCHEMA_VERSION, Applicant, CheckRow, EvidenceRow, LinkRow, MetaRow, PageRow, Run
+from ._models import SCHEMA_VERSION, Applicant, CheckRow, ClaimRow, EvidenceRow, LinkRow, MetaRow, PageRow, Run
 
 __all__ = ["Store", "async_url", "page_row"]
 
@@ -90,6 +90,7 @@ def page_row(run_id: str, f: PageFacts) -> PageRow:
             "industrial_focus": f.industrial_focus,
             "other_industries": f.other_industries,
             "word_count": f.word_count,
+            "notes": f.notes,
         },
     )
 
@@ -198,6 +199,8 @@ class Store:
         notes: list[str],
         click_paths: dict[str, list[str]],
         checks: dict[str, CheckResult],
+        claims: list[ClaimVerdict] | None = None,
+        options: dict[str, Any] | None = None,
     ) -> None:
         async with self.session() as session:
             run = await session.get(Run, run_id)
@@ -205,7 +208,14 @@ class Store:
                 raise RunNotFoundError(f"no run {run_id!r}")
             run.status, run.finished_at, run.notes = status, finished_at, list(notes)
             run.pages_fetched, run.pages_rendered = pages_fetched, pages_rendered
+            if options is not None:
+                run.options = {**run.options, **options}
             session.add(run)
+            for position, claim in enumerate(claims or []):
+                session.add(
+                    ClaimRow(run_id=run_id, position=position, url=claim.url, claimed_as=claim.claimed_as,
+                             verdict=claim.verdict, final_url=claim.final_url, reasons=claim.reasons)
+                )
             rows = (await session.exec(select(PageRow).where(PageRow.run_id == run_id))).all()
             for row in rows:
                 path = click_paths.get(row.final_url)
@@ -266,6 +276,10 @@ class Store:
                 )
             ).all()
         return checks, evidence
+
+    async def run_claims(self, run_id: str) -> Sequence[ClaimRow]:
+        async with self.session() as session:
+            return (await session.exec(select(ClaimRow).where(ClaimRow.run_id == run_id).order_by(col(ClaimRow.position)))).all()
 
     async def run_pages(self, run_id: str) -> Sequence[PageRow]:
         async with self.session() as session:
