@@ -94,15 +94,20 @@ class SystemResolver:
 
 
 class StaticResolver:
-    """Fixed answers for chosen names, the system resolver for the rest (tests, demos)."""
+    """Fixed answers for chosen names (tests, demos); other names go to the system resolver,
+    or fail when `strict` (so a test never sends a DNS query off the machine)."""
 
-    def __init__(self, table: Mapping[str, str | Iterable[str]], fallback: Resolver | None = None) -> None:
+    def __init__(self, table: Mapping[str, str | Iterable[str]], *, strict: bool = False) -> None:
         self._table = {k.lower(): [v] if isinstance(v, str) else list(v) for k, v in table.items()}
-        self._fallback = fallback or SystemResolver()
+        self._fallback = None if strict else SystemResolver()
 
     async def resolve(self, host: str, port: int) -> list[str]:
         answer = self._table.get(host.lower().rstrip("."))
-        return list(answer) if answer is not None else await self._fallback.resolve(host, port)
+        if answer is not None:
+            return list(answer)
+        if self._fallback is None:
+            raise httpcore.ConnectError(f"cannot resolve {host}: not a known name here")
+        return await self._fallback.resolve(host, port)
 
 
 class _GuardedBackend(httpcore.AsyncNetworkBackend):

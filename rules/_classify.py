@@ -75,8 +75,11 @@ def classify_kind(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: l
         return "listing", f"structured data type {sorted(types & vocab.listing_jsonld_types)[0]}"
     if types & tl.jsonld_types:
         return "thought_leadership", f"structured data type {sorted(types & tl.jsonld_types)[0]}"
-    if (parsed.og_type or "").lower() == "article":
+    og_type = (parsed.og_type or "").lower()
+    if og_type == "article":
         return "thought_leadership", "og:type article"
+    if og_type.startswith("video"):
+        return "thought_leadership", "a video (og:type)"
     if tl.title_phrases.search(heads):
         return "thought_leadership", "title names a webinar, white paper or press release"
     if categories and not parsed.is_pdf:  # a document is never the practice page itself
@@ -142,7 +145,7 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     facts.notes = list(parsed.notes)
     heads = " | ".join([parsed.title or "", *parsed.headings])
     focus_text = " | ".join([parsed.title or "", *parsed.h1, parsed.description or ""])
-    category_terms = detect_categories(heads, parsed.text, vocab)
+    category_terms = detect_categories(heads, f"{parsed.description or ''} {parsed.text}", vocab)
     facts.categories, facts.category_terms = list(category_terms), category_terms
     facts.industrial_focus = vocab.focus_phrases.search(focus_text)
     facts.other_industries = vocab.other_industries.find(f"{focus_text} {parsed.text[:5000]}")

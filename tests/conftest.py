@@ -22,7 +22,8 @@ import pytest
 from auditcrawl.pipeline import AuditReport, run_audit
 from auditcrawl.settings import OPTION_FIELDS, Settings, load_settings
 from auditcrawl.siteserver import Page, SiteServer
-from crawler import Resolver
+from crawler import AddressPolicy, Resolver, StaticResolver, guarded_transport
+from rules import Claims
 from storage import Store, build_export, validate_export
 
 from .sites import AS_OF
@@ -78,16 +79,41 @@ def audit(tmp_path: Path) -> Callable[..., Any]:
     """Audit a URL into a fresh SQLite file and return the verdicts and the validated export."""
 
     async def run(
-        home_url: str, *, resolver: Resolver | None = None, transport: httpx.AsyncBaseTransport | None = None, **flags: Any
+        home_url: str,
+        *,
+        resolver: Resolver | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        claims: Claims | None = None,
+        **flags: Any,
     ) -> Audited:
         settings = make_settings(f"sqlite:///{tmp_path}/audit-{uuid.uuid4().hex[:6]}.db", **flags)
         async with Store(settings.storage.db) as store:
-            report = await run_audit(home_url, settings, store, resolver=resolver, transport=transport)
+            report = await run_audit(home_url, settings, store, resolver=resolver, transport=transport, claims=claims)
             document = await build_export(store, report.run_id)
         validate_export(document)
         return Audited(report, document)
 
     return run
+
+
+class LoopbackTransport(httpx.AsyncBaseTransport):
+    """Real requests to a loopback test server standing in for other hosts, https included.
+
+    The names resolve to 127.0.0.1 through the resolver override, and https URLs are sent
+    as plain http to the server's port (the test server has no certificate).
+    """
+
+    def __init__(self, server: SiteServer, names: list[str]) -> None:
+        self.port = server.port
+        resolver = StaticResolver({name: "127.0.0.1" for name in names}, strict=True)
+        self.inner = guarded_transport(resolver, AddressPolicy(allow_private=True), httpx.Limits())
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(scheme="http", port=self.port)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
 # --- PostgreSQL: a private server on a random loopback port, started once per test session ---

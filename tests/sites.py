@@ -25,9 +25,11 @@ NAV = """<header><nav>
 FOOTER = """<footer><p>Acme Cloud is an AWS Advanced Tier Services Partner.</p><p>© 2018-2026 Acme Cloud</p></footer>"""
 
 
-def page(title: str, body: str, *, head: str = "", nav: str = NAV, footer: str = FOOTER, status: int = 200) -> Page:
+def page(
+    title: str, body: str, *, head: str = "", nav: str = NAV, footer: str = FOOTER, status: int = 200, lang: str = "en"
+) -> Page:
     html = (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>{head}</head>'
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{head}</head>'
         f"<body>{nav}<main>{body}</main>{footer}</body></html>"
     )
     return Page(html, status=status)

@@ -138,3 +138,44 @@ def test_home_page_server_gone_still_exits_0_with_needs_review(tmp_path: Path) -
     document = json.loads((tmp_path / "g.json").read_text())
     assert document["run"]["status"] == "failed"
     assert {document["checks"][c]["status"] for c in ("3.1", "2.2", "3.2")} == {"needs_review"}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("c.json", "{not json", "not valid JSON (line 1: Expecting property name enclosed in double quotes)"),
+        ("c.toml", "case_studies = [", "not valid TOML"),
+        ("c.json", '["https://partner.com/a"]', "expected an object with landing_page, case_studies, thought_leadership"),
+        ("c.json", '{"case_study": []}', "unknown field 'case_study' (expected landing_page, case_studies, thought_leadership)"),
+        ("c.json", '{"case_studies": "https://partner.com/a"}', "case_studies: expected a list of URLs, got str"),
+        ("c.json", '{"case_studies": ["https://partner.com/a", "see attached"]}', "case_studies[1]: not an absolute http(s) URL: 'see attached'"),
+        ("c.json", '{"landing_page": 42}', "landing_page: expected a URL string, got int"),
+        ("c.json", '{"landing_page": "https://other-partner.com/industry"}', "landing_page: 'https://other-partner.com/industry' is not on the partner's site (partner.com)"),
+        ("c.toml", 'case_studies = ["ftp://partner.com/a.pdf"]', "case_studies[0]: not an absolute http(s) URL: 'ftp://partner.com/a.pdf'"),
+    ],
+)
+def test_malformed_claims_file_exits_2_naming_the_field(tmp_path: Path, name: str, content: str, message: str) -> None:
+    claims = tmp_path / name
+    claims.write_text(content)
+    result = run("crawl", "https://www.partner.com/", "--claims", str(claims), "--db", f"sqlite:///{tmp_path}/c.db")
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [f"error: {claims}: {message}"] or (len(lines) == 1 and lines[0].startswith(f"error: {claims}: {message}"))
+
+
+def test_claims_from_toml_are_reported(serve: Any, tmp_path: Path) -> None:
+    server = serve(classic_site())
+    claims = tmp_path / "claims.toml"
+    claims.write_text(f'landing_page = "{server.url("/industries/manufacturing/")}"\n'
+                      f'case_studies = ["{server.url("/case-studies/gone/")}"]\n'
+                      'thought_leadership = ["http://127.0.0.1:1/webinar"]\n')  # nobody listens on port 1
+    out = tmp_path / "claims-run.json"
+    result = run("crawl", server.url("/"), "--claims", str(claims), "--json", str(out), "--allow-private", "--delay", "0",
+                 "--as-of", AS_OF.isoformat(), "--db", f"sqlite:///{tmp_path}/cl.db")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text())
+    validate_export(document)
+    assert [(c["claimed_as"], c["verdict"]) for c in document["claims"]] == [
+        ("landing_page", "ok"), ("case_study", "not_found"), ("thought_leadership", "error"),
+    ]
+    assert "Applicant claims" in result.stdout

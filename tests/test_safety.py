@@ -77,7 +77,7 @@ class _OnlyTheTestServer(AddressPolicy):
 @pytest.mark.parametrize("internal", ["10.0.0.5", "169.254.169.254", "::ffff:192.168.0.1"])
 async def test_redirect_hop_to_a_private_address_is_refused(serve: Any, internal: str) -> None:
     public = serve({"/": Page("", status=302, headers={"Location": "http://internal.example/secret"})})
-    resolver = StaticResolver({"public.example": "127.0.0.1", "internal.example": internal})
+    resolver = StaticResolver({"public.example": "127.0.0.1", "internal.example": internal}, strict=True)
     transport = guarded_transport(resolver, _OnlyTheTestServer(), httpx.Limits())
     async with Fetcher(CrawlSettings(delay=0, retries=0), transport=transport) as fetcher:
         result = await fetcher.fetch(f"http://public.example:{public.port}/", obey_robots=False)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from auditcrawl.siteserver import Page
-from crawler import AddressPolicy, StaticResolver, guarded_transport
+from crawler import StaticResolver
 
 from . import sites
+from .conftest import LoopbackTransport
 from .sites import classic_site, days_ago, page, published, text, without_links_to
 
 
@@ -186,7 +185,7 @@ async def test_blog_on_a_subdomain_counts_as_the_partners_site(serve: Any, audit
         f"{blog}/robots.txt": sites.ROBOTS_OPEN,
     })
     server.set_routes(routes)
-    resolver = StaticResolver({host: "127.0.0.1", blog: "127.0.0.1"})
+    resolver = StaticResolver({host: "127.0.0.1", blog: "127.0.0.1"}, strict=True)
     result = await audit(f"http://{host}:{server.port}/", resolver=resolver)
     assert result.statuses() == ("met", "met", "met")
     assert result.evidence_urls("3.2") == {f"{blog_home}2026/digital-twins/", f"{blog_home}2026/opc-ua/"}
@@ -220,19 +219,8 @@ async def test_off_site_evidence_is_fetched_one_hop(serve: Any, audit: Any) -> N
     routes["aws.amazon.com/solutions/case-studies/contoso-motors/"] = aws_page
     routes["aws.amazon.com/robots.txt"] = sites.ROBOTS_OPEN
     server.set_routes(routes)
-    resolver = StaticResolver({"aws.amazon.com": "127.0.0.1", "acme-cloud.com": "127.0.0.1"})
-
-    class _HttpOnlyRewrite(httpx.AsyncBaseTransport):
-        """The test server speaks plain HTTP: send https://aws.amazon.com requests to it on its port."""
-
-        def __init__(self) -> None:
-            self.inner = guarded_transport(resolver, AddressPolicy(allow_private=True), httpx.Limits())
-
-        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            request.url = request.url.copy_with(scheme="http", port=server.port)
-            return await self.inner.handle_async_request(request)
-
-    result = await audit(f"http://acme-cloud.com:{server.port}/", transport=_HttpOnlyRewrite())
+    transport = LoopbackTransport(server, ["aws.amazon.com", "acme-cloud.com"])
+    result = await audit(f"http://acme-cloud.com:{server.port}/", transport=transport)
     assert result.status("2.2") == "met"
     assert aws_case in result.evidence_urls("2.2")
     evidence = next(e for e in result.document["checks"]["2.2"]["evidence"] if e["url"] == aws_case)
