@@ -19,7 +19,7 @@ from lxml.etree import ParserError
 from crawler import ParsedPage
 
 from ._textdates import find_text_date, url_date
-from ._vocab import Vocabulary
+from ._vocab import Vocabulary, modified_note_pattern
 
 __all__ = ["DateFinding", "publication_date"]
 
@@ -37,8 +37,6 @@ _META_KEYS = (
 )
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 MIN_DATE = date(1995, 1, 1)
-# "Last updated: 30 May 2026", "Modified on 2026-05-30": htmldate would take these as the page's date.
-_MODIFIED_NOTE = re.compile(r"\b(?:last\s+)?(?:updated|modified|revised|reviewed)\b[^.\n|]{0,40}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -102,7 +100,7 @@ def publication_date(html: str, url: str, page: ParsedPage, vocab: Vocabulary, a
     found = _from_htmldate(html, url, as_of)
     if found:
         return DateFinding(found, "htmldate")
-    found = find_text_date(_MODIFIED_NOTE.sub(" ", page.text), vocab, as_of)
+    found = find_text_date(modified_note_pattern().sub(" ", page.text), vocab, as_of)
     if found:
         return DateFinding(found, "text")
     if in_url is not None and str(in_url[0]) in page.text:
@@ -132,9 +130,8 @@ def _from_htmldate(html: str, url: str, as_of: date) -> date | None:
     if not html:
         return None
     try:
-        tree = _without_modification_notes(html)
         text = find_date(
-            tree,
+            _without_modification_notes(html),
             original_date=True,
             extensive_search=True,
             min_date=datetime(MIN_DATE.year, 1, 1),
@@ -157,12 +154,13 @@ def _from_htmldate(html: str, url: str, as_of: date) -> date | None:
 def _without_modification_notes(html: str) -> lxml.html.HtmlElement:
     """The page without footers and 'last updated' notes, which are never publication dates."""
     tree = lxml.html.fromstring(html)
+    note = modified_note_pattern()
     for footer in tree.xpath("//footer | //*[@role='contentinfo']"):
         footer.drop_tree()
     for element in tree.iter():
         if isinstance(element.tag, str) and element.tag not in ("script", "style"):
-            if element.text and _MODIFIED_NOTE.search(element.text):
-                element.text = _MODIFIED_NOTE.sub(" ", element.text)
-            if element.tail and _MODIFIED_NOTE.search(element.tail):
-                element.tail = _MODIFIED_NOTE.sub(" ", element.tail)
+            if element.text and note.search(element.text):
+                element.text = note.sub(" ", element.text)
+            if element.tail and note.search(element.tail):
+                element.tail = note.sub(" ", element.tail)
     return tree

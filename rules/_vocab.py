@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-__all__ = ["TermMatcher", "Vocabulary", "load_vocabulary", "detect_language", "CATEGORIES", "LANGUAGES"]
+__all__ = ["TermMatcher", "Vocabulary", "load_vocabulary", "detect_language", "modified_note_pattern", "CATEGORIES", "LANGUAGES"]
 
 CATEGORIES = ("product_design", "production_design", "production", "operations")
 
@@ -214,6 +214,13 @@ def load_vocabulary(lang: str = "en") -> Vocabulary:
 def _all_months() -> tuple[tuple[str, ...], ...]:
     per_language = [_read("lang", f"{code}.toml")["dates"]["months"] for code in LANGUAGES]
     return tuple(tuple(dict.fromkeys(n for months in per_language for n in months[i])) for i in range(12))
+
+
+@functools.cache
+def modified_note_pattern() -> re.Pattern[str]:
+    """'Last updated: …' in any known language, with the 40 characters after it (where its date is)."""
+    words = sorted({w for code in LANGUAGES for w in _read("lang", f"{code}.toml")["dates"]["modified_words"]}, key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(re.escape(w) for w in words)})[^.\n|<]{{0,40}}", re.IGNORECASE)
 
 
 def _all_published_words() -> tuple[str, ...]:
