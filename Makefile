@@ -14,14 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages the test suite runs for real: a PostgreSQL server.
+# Debian packages auditcrawl and its tests run for real: Chromium (rendering, screenshots)
+# and a PostgreSQL server (storage tests). Installed only when missing.
+APT_PACKAGES = $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(wildcard /usr/lib/postgresql/*/bin/postgres),,postgresql)
 system-deps:
-	@if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
-	  echo "installing Debian's postgresql package"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \
+	  echo "installing Debian packages: $(strip $(APT_PACKAGES))"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	fi
 
-demo: $(STAMP)
+demo: $(STAMP) system-deps
 	$(BIN)/auditcrawl demo
 
 lint: $(STAMP)

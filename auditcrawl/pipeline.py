@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from crawler import CrawledPage, Crawler, CrawlOutcome, Fetcher, Link, Resolver, SiteScope, canonicalize
+from crawler import AddressPolicy, CrawledPage, Crawler, CrawlOutcome, Fetcher, Link, Renderer, Resolver, SiteScope, canonicalize
 from rules import (
     CheckResult,
     Claims,
@@ -28,6 +28,7 @@ from rules import (
 from storage import Run, Store
 
 from ._exceptions import InvalidURLError
+from .screenshots import screenshot_folder, take_evidence_screenshots
 from .settings import Settings
 
 __all__ = ["AuditReport", "run_audit", "inspect_urls", "validate_url", "run_status"]
@@ -69,6 +70,12 @@ class AuditReport:
 
 def _notes(outcome: CrawlOutcome) -> list[str]:
     notes = [f"limit hit: {limit}" for limit in outcome.limits_hit]
+    if outcome.browser_note:
+        notes.append(outcome.browser_note)
+    if outcome.render_failures:
+        notes.append(f"{len(outcome.render_failures)} page(s) needed a browser and were read as served")
+    if outcome.unrendered:
+        notes.append(f"{len(outcome.unrendered)} page(s) look built by JavaScript; rendering was off")
     home = outcome.home
     if home is not None and not outcome.home_ok:
         notes.append(f"home page {outcome.home_url}: {home.error or f'HTTP {home.status}'}")
@@ -91,6 +98,7 @@ async def run_audit(
     transport: httpx.AsyncBaseTransport | None = None,
     on_progress: ProgressHandler | None = None,
     claims: Claims | None = None,
+    policy: AddressPolicy | None = None,
 ) -> AuditReport:
     home = validate_url(home_url)
     vocab = load_vocabulary("*")  # links are scored in every language the vocabularies know
@@ -128,14 +136,32 @@ async def run_audit(
     def scorer(link: Link, depth: int) -> float:
         return score_link(link, depth, vocab)
 
-    async with Fetcher(settings.crawl, resolver=resolver, transport=transport) as fetcher:
+    scope = SiteScope(home)
+
+    def browser_scope(url: str, page_url: str) -> str | None:
+        """The partner's site, and an off-site evidence page's own site, and nothing else."""
+        if scope.contains(url) or SiteScope(page_url).contains(url):
+            return None
+        return f"outside the partner's site ({scope.domain})"
+
+    async with Fetcher(settings.crawl, resolver=resolver, transport=transport, policy=policy) as fetcher:
+        renderer = Renderer(settings.crawl, fetcher, browser_scope)
         crawler = Crawler(
-            settings.crawl, fetcher, on_page=on_page, score_link=scorer, on_progress=on_progress, max_year=as_of.year + 1
+            settings.crawl, fetcher, on_page=on_page, score_link=scorer, on_progress=on_progress,
+            renderer=None if settings.crawl.render == "never" else renderer, max_year=as_of.year + 1,
         )
         try:
             outcome = await crawler.run(home)
             if claims is not None:
                 await _fetch_claimed(claims, fetcher, facts, pending, outcome, as_of)
+            await flush()
+            verdicts = evaluate_claims(claims, facts, outcome, settings.audit) if claims is not None else None
+            checks = evaluate(facts, outcome, settings.audit, verdicts)
+            notes = _notes(outcome)
+            notes += [f"{f.final_url}: {'; '.join(f.notes)}" for f in facts.values() if f.notes][:20]
+            if settings.crawl.screenshots:
+                folder = screenshot_folder(settings.storage.screenshots_dir, settings.storage.db) / run.id
+                notes += await take_evidence_screenshots(checks, renderer, folder)
         except (asyncio.CancelledError, KeyboardInterrupt):
             await asyncio.shield(_close_interrupted(store, run.id, flush))
             raise
@@ -143,21 +169,18 @@ async def run_audit(
             await flush()
             await store.mark_run(run.id, "failed", f"internal error: {type(exc).__name__}: {exc}", datetime.now(UTC))
             raise
-    await flush()
-    verdicts = evaluate_claims(claims, facts, outcome, settings.audit) if claims is not None else None
-    checks = evaluate(facts, outcome, settings.audit, verdicts)
+        finally:
+            await renderer.close()
+    if renderer.blocked:
+        shown = "; ".join(f"{url} ({reason})" for url, reason in list(dict.fromkeys(renderer.blocked))[:10])
+        notes.append(f"browser requests refused: {len(renderer.blocked)}: {shown}")
     status = run_status(outcome)
-    notes = _notes(outcome)
-    unreadable = [f"{f.final_url}: {'; '.join(f.notes)}" for f in facts.values() if f.notes]
-    notes += unreadable[:20]
-    if settings.crawl.render == "always":
-        notes.append("render=always: this version reads pages as served, without a browser; pages_rendered is 0")
     await store.finish_run(
         run.id,
         status=status,
         finished_at=datetime.now(UTC),
         pages_fetched=outcome.pages_fetched,
-        pages_rendered=0,
+        pages_rendered=outcome.pages_rendered,
         notes=notes,
         click_paths=outcome.graph.click_paths(),
         checks=checks,

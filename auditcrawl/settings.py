@@ -47,6 +47,8 @@ class CrawlSettings:
     max_body_bytes: int = 5_000_000
     max_redirects: int = 10
     render: str = "auto"
+    browser_path: str = "/usr/bin/chromium"
+    screenshots: bool = True
     allow_private: bool = False
     sitemap_max_urls: int = 5000
     sitemap_max_files: int = 20
@@ -65,6 +67,8 @@ class AuditSettings:
 class StorageSettings:
     # "~" is expanded by storage when it opens an SQLite file.
     db: str = "sqlite:///~/.local/share/auditcrawl/auditcrawl.db"
+    # Evidence screenshots; empty = a "screenshots" folder beside the SQLite file (or in ~/.local/share/auditcrawl)
+    screenshots_dir: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ from ._fetch import HTML_TYPES, PAGE_TYPES, PDF_TYPES, Fetcher, FetchResult
 from ._graph import CrawlGraph, Edge
 from ._parse import Form, Link, ParsedPage, decode_html, parse_html
 from ._pdf import parse_pdf
+from ._render import LAUNCH_ARGS, Renderer, RenderResult
+from ._render_policy import SiteRenderMemory, render_reason
 from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
-from ._safety import AddressPolicy, Resolver, StaticResolver, SystemResolver, guarded_transport, refusal_reason
+from ._safety import AddressPolicy, Resolver, StaticResolver, SystemResolver, destination_problem, guarded_transport, refusal_reason
 from ._sitemaps import SitemapEntry, discover_sitemap_urls, parse_sitemap
 from ._traps import trap_reason
 from ._urls import SiteScope, canonicalize, registrable_domain
@@ -22,21 +24,26 @@ __all__ = [
     "Fetcher",
     "Form",
     "HTML_TYPES",
+    "LAUNCH_ARGS",
     "Link",
     "LinkScorer",
     "PAGE_TYPES",
     "PDF_TYPES",
     "ParsedPage",
+    "RenderResult",
+    "Renderer",
     "Resolver",
     "RobotsCache",
     "RobotsResponse",
     "RobotsRules",
+    "SiteRenderMemory",
     "SiteScope",
     "SitemapEntry",
     "StaticResolver",
     "SystemResolver",
     "canonicalize",
     "decode_html",
+    "destination_problem",
     "discover_sitemap_urls",
     "guarded_transport",
     "parse_html",
@@ -45,5 +52,6 @@ __all__ = [
     "product_token",
     "refusal_reason",
     "registrable_domain",
+    "render_reason",
     "trap_reason",
 ]

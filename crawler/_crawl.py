@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from auditcrawl.settings import CrawlSettings
 
@@ -17,6 +18,8 @@ from ._frontier import Frontier, FrontierEntry
 from ._graph import CrawlGraph, Edge
 from ._parse import Link, ParsedPage, decode_html, parse_html
 from ._pdf import parse_pdf
+from ._render import Renderer
+from ._render_policy import SiteRenderMemory, render_reason
 from ._sitemaps import discover_sitemap_urls
 from ._traps import trap_reason
 from ._urls import SiteScope, canonicalize
@@ -55,6 +58,9 @@ class CrawledPage:
     sha256: str | None = None
     parsed: ParsedPage | None = None
     duplicate: bool = False  # the final URL was already handed over under another URL
+    html: str = ""  # decoded HTML, as served or as rendered; dropped with the body
+    rendered: bool = False
+    render_reason: str | None = None  # why it was rendered, or why it needed a browser and was not
 
     @classmethod
     def from_fetch(cls, result: FetchResult, *, depth: int = 0, source: str = "seed", offsite: bool = False) -> CrawledPage:
@@ -76,8 +82,8 @@ class CrawledPage:
             sha256=hashlib.sha256(result.body).hexdigest() if result.body else None,
         )
         if result.body and result.content_type in HTML_TYPES:
-            html = decode_html(result.body, result.headers.get("content-type", ""))
-            page.parsed = parse_html(html, result.final_url)
+            page.html = decode_html(result.body, result.headers.get("content-type", ""))
+            page.parsed = parse_html(page.html, result.final_url)
         elif result.body and result.content_type in PDF_TYPES:
             page.parsed = parse_pdf(result.body, result.final_url)
         return page
@@ -95,6 +101,10 @@ class CrawlOutcome:
     robots_blocked: list[str] = field(default_factory=list)
     sitemap_urls: int = 0
     sitemap_lastmod: dict[str, str] = field(default_factory=dict)  # a weak hint, never a publication date
+    pages_rendered: int = 0
+    render_failures: list[str] = field(default_factory=list)  # pages that needed a browser and did not get one
+    unrendered: list[str] = field(default_factory=list)  # pages that looked built by scripts, with rendering off
+    browser_note: str | None = None
     interrupted: bool = False
 
     @property
@@ -113,6 +123,7 @@ class Crawler:
         on_page: PageHandler,
         score_link: LinkScorer = _default_scorer,
         on_progress: ProgressHandler | None = None,
+        renderer: Renderer | None = None,
         min_year: int = 1995,
         max_year: int = 2100,
     ) -> None:
@@ -121,6 +132,8 @@ class Crawler:
         self.on_page = on_page
         self.score_link = score_link
         self.on_progress = on_progress
+        self.renderer = renderer
+        self.render_memory = SiteRenderMemory()
         self.frontier = Frontier()
         self.years = (min_year, max_year)
         self._final_seen: set[str] = set()
@@ -228,10 +241,49 @@ class Crawler:
         self._final_seen.add(result.final_url)
         if entry.source == "seed":
             outcome.home = page
+        if page.parsed is not None and not page.parsed.is_pdf and not page.duplicate:
+            await self._maybe_render(page)
         if page.parsed is not None and not page.parsed.is_pdf and not offsite and not page.duplicate:
             self._queue_links(page)
         await self.on_page(page)
-        page.body = b""  # the handler has what it needs; keep memory flat
+        page.body, page.html = b"", ""  # the handler has what it needs; keep memory flat
+
+    async def _maybe_render(self, page: CrawledPage) -> None:
+        """Render the page when its static HTML is not what a visitor sees (see _render_policy)."""
+        assert page.parsed is not None
+        mode, host = self.settings.render, urlsplit(page.final_url).netloc
+        need: str | None
+        if mode == "always":
+            need = "render=always"
+        elif mode == "never":
+            reason = render_reason(page.parsed, page.html)
+            if reason:
+                page.render_reason = f"looks built by scripts ({reason}) but rendering is off"
+                self.outcome.unrendered.append(page.final_url)
+            return
+        else:
+            site_mode = self.render_memory.mode(host)
+            if site_mode == "static":
+                return
+            need = "the site's pages need a browser" if site_mode == "render" else render_reason(page.parsed, page.html)
+            if site_mode == "check":
+                self.render_memory.record(host, need is not None)
+        if need is None:
+            return
+        if self.renderer is None:
+            page.render_reason = f"needed a browser ({need}) but none is configured"
+            self.outcome.render_failures.append(page.final_url)
+            return
+        result = await self.renderer.render(page.final_url)
+        if result.error:
+            page.render_reason = f"needed a browser ({need}); kept as served: {result.error}"
+            self.outcome.render_failures.append(page.final_url)
+            self.outcome.browser_note = self.renderer.unavailable or result.error
+            return
+        page.html = result.html
+        page.parsed = parse_html(result.html, page.final_url)
+        page.rendered, page.render_reason = True, need
+        self.outcome.pages_rendered += 1
 
     def _hop_filter(self, url: str) -> str | None:
         """A redirect off the partner's site is one off-site hop, within the off-site budget."""

@@ -17,7 +17,7 @@ from auditcrawl._exceptions import BodyTooLargeError, UnsafeDestinationError
 from auditcrawl.settings import CrawlSettings
 
 from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
-from ._safety import AddressPolicy, Resolver, SystemResolver, guarded_transport
+from ._safety import AddressPolicy, Resolver, SystemResolver, destination_problem, guarded_transport
 from ._slots import SlotTable
 from ._urls import canonicalize
 
@@ -98,13 +98,14 @@ class Fetcher:
         settings: CrawlSettings,
         resolver: Resolver | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        policy: AddressPolicy | None = None,
     ) -> None:
         self.settings = settings
         self.token = product_token(settings.user_agent)
+        self.resolver = resolver or SystemResolver()
+        self.policy = policy or AddressPolicy(settings.allow_private)
         limits = httpx.Limits(max_connections=settings.concurrency * 2, max_keepalive_connections=settings.concurrency * 2)
-        self._transport = transport or guarded_transport(
-            resolver or SystemResolver(), AddressPolicy(settings.allow_private), limits
-        )
+        self._transport = transport or guarded_transport(self.resolver, self.policy, limits)
         t = settings.timeout
         self._client = httpx.AsyncClient(
             transport=self._transport,
@@ -131,6 +132,14 @@ class Fetcher:
         if result.error:  # unreachable, redirected away, too large
             return RobotsResponse(status=None, error=result.error)
         return RobotsResponse(status=result.status, body=result.body)
+
+    async def destination_problem(self, url: str) -> str | None:
+        """Why this fetcher would refuse to connect for a URL, or None."""
+        parts = urlsplit(url)
+        if parts.hostname is None:
+            return "no host"
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return await destination_problem(self.resolver, self.policy, parts.hostname, port)
 
     async def robots_rules(self, url: str) -> RobotsRules:
         rules = await self.robots.rules_for(url)

@@ -64,6 +64,10 @@ class ParsedPage:
     media_embeds: list[str] = field(default_factory=list)
     is_pdf: bool = False
     notes: list[str] = field(default_factory=list)  # what could not be read, for the auditor
+    script_count: int = 0
+    nav_count: int = 0  # <nav> elements and role=navigation: menus a visitor sees
+    noscript_text: str = ""
+    has_app_data: bool = False  # __NEXT_DATA__, __NUXT__, window.__INITIAL_STATE__...
 
 
 def decode_html(body: bytes, content_type_header: str = "") -> str:
@@ -226,6 +230,10 @@ def parse_html(html: str, url: str) -> ParsedPage:
         hint = _date_hint(a) if region in ("main", "body") else None
         page.links.append(Link(url=target, anchor=anchor[:200], region=region, date_hint=hint))
 
+    page.script_count = len(tree.css("script"))
+    page.nav_count = len(tree.css('nav, [role="navigation"]'))
+    page.noscript_text = " ".join(_clean(n.text()) for n in tree.css("noscript"))[:500]
+    page.has_app_data = tree.css_first("script#__NEXT_DATA__") is not None or "__NUXT__" in html or "__INITIAL_STATE__" in html
     tree.strip_tags(_NON_CONTENT.split(", "))
     page.h1 = [_clean(h.text()) for h in tree.css("h1") if _clean(h.text())]
     page.headings = [_clean(h.text()) for h in tree.css("h1, h2, h3") if _clean(h.text())]

@@ -23,6 +23,7 @@ __all__ = [
     "Resolver",
     "SystemResolver",
     "StaticResolver",
+    "destination_problem",
     "guarded_transport",
     "refusal_reason",
 ]
@@ -101,6 +102,10 @@ class StaticResolver:
         self._table = {k.lower(): [v] if isinstance(v, str) else list(v) for k, v in table.items()}
         self._fallback = None if strict else SystemResolver()
 
+    @property
+    def table(self) -> dict[str, list[str]]:
+        return {host: list(ips) for host, ips in self._table.items()}
+
     async def resolve(self, host: str, port: int) -> list[str]:
         answer = self._table.get(host.lower().rstrip("."))
         if answer is not None:
@@ -149,6 +154,24 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+async def destination_problem(resolver: Resolver, policy: AddressPolicy, host: str, port: int) -> str | None:
+    """Why a connection to host:port would be refused, or None (the browser's requests ask this)."""
+    try:
+        addresses = await resolver.resolve(host, port)
+    except httpcore.ConnectError as exc:
+        return str(exc)
+    reasons = []
+    for address in addresses:
+        try:
+            reason = policy.check(ipaddress.ip_address(address.split("%", 1)[0]))
+        except ValueError:
+            reason = f"unparseable address {address!r}"
+        if reason is None:
+            return None
+        reasons.append(reason)
+    return f"refused destination {host}: {reasons[0] if reasons else 'no address'}"
 
 
 def guarded_transport(resolver: Resolver, policy: AddressPolicy, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:

@@ -69,6 +69,11 @@ class AuditContext:
             shown = ", ".join(blocked[:5]) + (f" and {len(blocked) - 5} more" if len(blocked) > 5 else "")
             reasons.append(f"robots.txt forbids {_plural(len(blocked), 'linked page')}: {shown}")
         reasons.extend(f"limit hit before the site was covered: {limit}" for limit in o.limits_hit)
+        if o.render_failures:
+            cause = f" ({o.browser_note})" if o.browser_note else ""
+            reasons.append(f"{_plural(len(o.render_failures), 'page')} needed a browser and kept only their served HTML{cause}: {', '.join(o.render_failures[:3])}")
+        if o.unrendered:
+            reasons.append(f"{_plural(len(o.unrendered), 'page')} look built by JavaScript and were not rendered (--render never): {', '.join(o.unrendered[:3])}")
         if o.interrupted:
             reasons.append("the crawl was interrupted before it finished")
         return reasons
@@ -88,6 +93,7 @@ class AuditContext:
                 "aws_services": f.aws_services,
                 "isvs": f.isvs,
                 "offsite": f.offsite,
+                "rendered": f.rendered,
                 **({"completeness": f.completeness} if kind == "case_study" and f.completeness else {}),
             },
         )

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from urllib.parse import urlsplit
 
-from crawler import HTML_TYPES, CrawledPage, Link, ParsedPage, decode_html
+from crawler import HTML_TYPES, CrawledPage, Link, ParsedPage
 
 from ._completeness import assess_case_study
 from ._dates import publication_date
@@ -134,6 +134,8 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
         robots_blocked=page.robots_blocked,
         sha256=page.sha256,
         headers=page.headers,
+        rendered=page.rendered,
+        render_reason=page.render_reason,
     )
     parsed = page.parsed
     if parsed is None:
@@ -160,7 +162,7 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     facts.aws_services = list(dict.fromkeys(vocab.aws_service_canonical.get(s.lower(), s) for s in services))
     facts.isvs = vocab.isv_vendors.find(parsed.text)
     if date_all or facts.kind in _DATED_KINDS:  # dating costs a few ms a page: only where it matters
-        html = decode_html(page.body, page.headers.get("content-type", "")) if page.content_type in HTML_TYPES else ""
+        html = page.html if page.content_type in HTML_TYPES else ""
         finding = publication_date(html, page.final_url, parsed, vocab, as_of)
         if finding is not None:
             facts.published, facts.date_source = finding.published, finding.source

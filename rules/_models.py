@@ -46,6 +46,8 @@ class PageFacts:
     headers: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what could not be read (PDF text, ...)
     completeness: dict[str, Any] | None = None  # 2.1.3 / 2.1.4, for pages that may be case studies
+    rendered: bool = False
+    render_reason: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 __all__ = ["Applicant", "Run", "PageRow", "LinkRow", "CheckRow", "ClaimRow", "EvidenceRow", "MetaRow", "SCHEMA_VERSION", "utcnow"]
 
-SCHEMA_VERSION = 2  # storage/_migrations.py brings older databases up to it
+SCHEMA_VERSION = 3  # storage/_migrations.py brings older databases up to it
 
 
 def utcnow() -> datetime:
@@ -73,6 +73,8 @@ class PageRow(SQLModel, table=True):
     error: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    rendered: bool = False
+    render_reason: str | None = None
     fetched_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 

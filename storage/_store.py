@@ -80,6 +80,8 @@ def page_row(run_id: str, f: PageFacts) -> PageRow:
         error=f.error,
         etag=f.headers.get("etag"),
         last_modified=f.headers.get("last-modified"),
+        rendered=f.rendered,
+        render_reason=f.render_reason,
         fetched_at=f.fetched_at,
         facts={
             "kind_reasons": f.kind_reasons,

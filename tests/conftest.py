@@ -49,7 +49,7 @@ def make_settings(db: str, **overrides: Any) -> Settings:
     flags: dict[str, Any] = {"allow_private": True, "delay": 0.0, "as_of": AS_OF.isoformat(), "db": db}
     flags.update({k: v for k, v in overrides.items() if k in OPTION_FIELDS})
     settings = load_settings(None, {}, flags)
-    crawl = {k: v for k, v in overrides.items() if k not in OPTION_FIELDS}
+    crawl = {"screenshots": False, **{k: v for k, v in overrides.items() if k not in OPTION_FIELDS}}
     return dataclasses.replace(settings, crawl=dataclasses.replace(settings.crawl, **crawl))
 
 
@@ -84,11 +84,14 @@ def audit(tmp_path: Path) -> Callable[..., Any]:
         resolver: Resolver | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         claims: Claims | None = None,
+        policy: AddressPolicy | None = None,
         **flags: Any,
     ) -> Audited:
         settings = make_settings(f"sqlite:///{tmp_path}/audit-{uuid.uuid4().hex[:6]}.db", **flags)
         async with Store(settings.storage.db) as store:
-            report = await run_audit(home_url, settings, store, resolver=resolver, transport=transport, claims=claims)
+            report = await run_audit(
+                home_url, settings, store, resolver=resolver, transport=transport, claims=claims, policy=policy
+            )
             document = await build_export(store, report.run_id)
         validate_export(document)
         return Audited(report, document)

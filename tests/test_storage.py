@@ -134,6 +134,8 @@ async def test_an_older_database_is_upgraded_without_losing_data(db_url: str) ->
     engine = create_async_engine(async_url(db_url))
     async with engine.begin() as conn:  # turn it back into what version 1 wrote
         await conn.exec_driver_sql("ALTER TABLE link DROP COLUMN date_hint")
+        await conn.exec_driver_sql("ALTER TABLE page DROP COLUMN rendered")
+        await conn.exec_driver_sql("ALTER TABLE page DROP COLUMN render_reason")
         await conn.exec_driver_sql("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     await engine.dispose()
     async with Store(db_url) as store:
@@ -142,4 +144,4 @@ async def test_an_older_database_is_upgraded_without_losing_data(db_url: str) ->
         assert len(await store.run_links("new000000002")) == 1
         async with store.engine.connect() as conn:
             version = (await conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
-    assert version == "2"
+    assert version == "3"

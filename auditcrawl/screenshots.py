@@ -1,0 +1,49 @@
+"""Full-page screenshots of the evidence, taken at the end of a run, hashed for the record."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from crawler import Renderer
+from rules import CheckResult
+
+__all__ = ["screenshot_folder", "take_evidence_screenshots"]
+
+
+def screenshot_folder(configured: str, db_url: str) -> Path:
+    """The configured folder, else beside the SQLite file, else the user's data folder."""
+    if configured:
+        return Path(configured).expanduser()
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).expanduser().parent / "screenshots"
+    return Path("~/.local/share/auditcrawl/screenshots").expanduser()
+
+
+def _slug(url: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", url.split("://", 1)[-1].lower()).strip("-")[:80] or "page"
+
+
+async def take_evidence_screenshots(checks: dict[str, CheckResult], renderer: Renderer, folder: Path) -> list[str]:
+    """A PNG of every evidence page (the landing page among them); path and sha256 go on the item.
+
+    Returns notes for the run: what could not be taken and why.
+    """
+    taken: dict[str, tuple[str, str] | str] = {}  # URL -> (path, sha256) or the error
+    for result in checks.values():
+        for item in result.evidence:
+            if item.url not in taken:
+                path = folder / f"{len(taken) + 1:02d}-{_slug(item.url)}.png"
+                error = await renderer.screenshot(item.url, path)
+                taken[item.url] = error if error else (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+            shot = taken[item.url]
+            if isinstance(shot, tuple):
+                item.extra["screenshot"], item.extra["screenshot_sha256"] = shot
+            else:
+                item.extra["screenshot_error"] = shot
+    failures = sorted({shot for shot in taken.values() if isinstance(shot, str)})
+    return [f"screenshots: {failure}" for failure in failures[:5]]

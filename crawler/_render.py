@@ -1,0 +1,203 @@
+"""A headless browser (Playwright driving Debian's Chromium) for pages built by JavaScript,
+and for screenshots of the evidence.
+
+Every request the browser makes is checked like the fetcher's own: scheme, scope,
+robots.txt and destination safety, in a route handler; what fails is aborted.
+A browser that is missing or crashes never sinks the run: `render` returns an error
+and the caller keeps the page's static result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from auditcrawl.settings import CrawlSettings
+
+from ._fetch import Fetcher
+from ._safety import StaticResolver
+
+__all__ = ["Renderer", "RenderResult", "LAUNCH_ARGS"]
+
+log = logging.getLogger(__name__)
+
+# A root, headless, offline machine: no sandbox, no GPU, no background traffic to Google.
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--disable-quic"]
+_ASSETS = frozenset({"image", "media", "font"})
+# Elements that open menus on click: tried a few times per page, each bounded.
+_MENU_OPENERS = '[aria-haspopup="true"], [aria-expanded="false"], nav button, .menu-toggle, .dropdown-toggle'
+MAX_MENU_CLICKS = 10
+IDLE_WAIT_MS = 5000
+
+# Why a request may not leave the browser: (request URL, URL of the page being rendered) -> reason or None
+ScopeCheck = Callable[[str, str], str | None]
+
+
+@dataclass
+class RenderResult:
+    url: str
+    final_url: str
+    html: str = ""
+    error: str | None = None
+
+
+class Renderer:
+    """One browser per crawl, started on first use, a small pool of pages."""
+
+    def __init__(self, settings: CrawlSettings, fetcher: Fetcher, scope_check: ScopeCheck, pages: int = 2) -> None:
+        self.settings = settings
+        self.fetcher = fetcher
+        self.scope_check = scope_check
+        self.unavailable: str | None = None
+        self.blocked: list[tuple[str, str]] = []  # (URL, reason) of every request refused
+        self._slots = asyncio.Semaphore(pages)
+        self._lock = asyncio.Lock()
+        self._playwright: Any = None
+        self._browser: Any = None
+
+    async def _start(self) -> Any:
+        async with self._lock:
+            if self._browser is not None or self.unavailable:
+                return self._browser
+            args = list(LAUNCH_ARGS)
+            resolver = self.fetcher.resolver
+            if isinstance(resolver, StaticResolver) and resolver.table:
+                # the browser must reach the same addresses the fetcher was told about
+                rules = ", ".join(f"MAP {host} {ips[0]}" for host, ips in resolver.table.items())
+                args.append(f"--host-resolver-rules={rules}")
+            try:
+                from playwright.async_api import async_playwright
+
+                self._playwright = await async_playwright().start()
+                self._browser = await self._playwright.chromium.launch(
+                    executable_path=self.settings.browser_path, headless=True, args=args, timeout=30_000
+                )
+            except Exception as exc:  # any launch failure means "no browser": the crawl goes on without one
+                first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                self.unavailable = f"browser unavailable ({self.settings.browser_path}): {first_line[:200]}"
+                log.warning("%s", self.unavailable)
+                await self._stop_playwright()
+            return self._browser
+
+    async def _problem(self, url: str, page_url: str) -> str | None:
+        if not url.startswith(("http://", "https://")):
+            return None if url.startswith(("data:", "blob:", "about:")) else "not http(s)"
+        reason = self.scope_check(url, page_url) or await self.fetcher.destination_problem(url)
+        if reason:
+            return reason
+        rules = await self.fetcher.robots_rules(url)
+        return None if rules.allowed(url, self.fetcher.token) else "robots.txt disallows it"
+
+    async def _context(self, page_url: str, block_assets: bool) -> Any:
+        browser = await self._start()
+        if browser is None:
+            return None
+        context = await browser.new_context(
+            user_agent=self.settings.user_agent, service_workers="block", java_script_enabled=True,
+            viewport={"width": 1366, "height": 900},
+        )
+
+        async def route(route: Any) -> None:
+            request = route.request
+            if block_assets and request.resource_type in _ASSETS:
+                await route.abort("blockedbyclient")
+                return
+            reason = await self._problem(request.url, page_url)
+            if reason:
+                self.blocked.append((request.url, reason))
+                await route.abort("blockedbyclient")
+            else:
+                await route.continue_()
+
+        await context.route("**/*", route)
+        return context
+
+    async def render(self, url: str) -> RenderResult:
+        """The DOM after scripts ran and menus were opened; an error instead when there is no browser."""
+        async with self._slots:
+            context = await self._context(url, block_assets=True)
+            if context is None:
+                return RenderResult(url, url, error=self.unavailable)
+            try:
+                page = await context.new_page()
+                await page.goto(url, wait_until="domcontentloaded", timeout=self.settings.timeout * 1000)
+                await self._settle(page)
+                await self._open_menus(page)
+                return RenderResult(url, page.url, await page.content())
+            except Exception as exc:  # a crashed or hung browser: the page keeps its static result
+                return RenderResult(url, url, error=f"rendering failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}")
+            finally:
+                await _quietly_close(context)
+
+    async def screenshot(self, url: str, path: Path) -> str | None:
+        """A full-page PNG of the page as a visitor sees it (images on); an error message or None."""
+        async with self._slots:
+            context = await self._context(url, block_assets=False)
+            if context is None:
+                return self.unavailable
+            try:
+                page = await context.new_page()
+                await page.goto(url, wait_until="domcontentloaded", timeout=self.settings.timeout * 1000)
+                await self._settle(page)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                await page.screenshot(path=str(path), full_page=True, timeout=self.settings.timeout * 1000)
+                return None
+            except Exception as exc:
+                return f"screenshot failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            finally:
+                await _quietly_close(context)
+
+    @staticmethod
+    async def _settle(page: Any) -> None:
+        try:
+            await page.wait_for_load_state("networkidle", timeout=IDLE_WAIT_MS)
+        except Exception:  # a page that never goes idle is read as it stands after the wait
+            pass
+
+    @staticmethod
+    async def _open_menus(page: Any) -> None:
+        """Menus that open on hover or click put their links in the DOM."""
+        try:
+            openers = await page.query_selector_all(_MENU_OPENERS)
+        except Exception:
+            return
+        for element in openers[:MAX_MENU_CLICKS]:
+            try:
+                await element.hover(timeout=500)
+                if await element.get_attribute("aria-expanded") == "false":
+                    await element.click(timeout=500, no_wait_after=True)
+            except Exception:
+                continue
+        try:
+            await page.wait_for_load_state("networkidle", timeout=1000)
+        except Exception:
+            pass
+
+    async def close(self) -> None:
+        if self._browser is not None:
+            try:
+                await self._browser.close()
+            except Exception:
+                pass
+            self._browser = None
+        await self._stop_playwright()
+
+    async def _stop_playwright(self) -> None:
+        if self._playwright is not None:
+            try:
+                await self._playwright.stop()
+            except Exception:
+                pass
+            self._playwright = None
+
+
+async def _quietly_close(context: Any) -> None:
+    try:
+        await context.close()
+    except Exception:
+        pass
