@@ -2,88 +2,46 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import os
 import sys
-import tempfile
-from collections.abc import Awaitable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.logging import RichHandler
 
 from rules import Claims
 from storage import Store, build_export
 
+from ._cli_rechecks import run_rows  # and registers schedule, scheduler, recheck, history, diff
+from ._cli_common import (
+    AllowPrivateOpt,
+    AsOfOpt,
+    ConcurrencyOpt,
+    ConfigOpt,
+    DbOpt,
+    DelayOpt,
+    MaxPagesOpt,
+    RenderOpt,
+    UserAgentOpt,
+    app,
+    check_writable,
+    err,
+    out,
+    run_async,
+    settings_from,
+    write_json,
+)
 from ._exceptions import AuditcrawlError, InputFileError, UsageError
 from ._terminal import crawl_progress, print_runs, print_verdicts
 from .claims import load_claims
 from .pipeline import inspect_urls, run_audit, validate_url
-from .settings import Settings, load_settings
+from .settings import Settings
 
 __all__ = ["app", "main"]
 
 log = logging.getLogger("auditcrawl")
-T = TypeVar("T")
-
-app = typer.Typer(
-    name="auditcrawl",
-    help="Audit a partner's public website for AWS Industrial Software Competency checks 3.1, 2.2 and 3.2.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
-
-# Options shared by the commands that crawl. Each also reads AUDITCRAWL_<NAME> (see settings.py).
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML config file (default: AUDITCRAWL_CONFIG).", show_default=False)]
-DbOpt = Annotated[str | None, typer.Option("--db", help="SQLAlchemy database URL (default: an SQLite file).", show_default=False)]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD (default: today).", show_default=False)]
-DelayOpt = Annotated[float | None, typer.Option("--delay", help="Minimum seconds between two requests to one host.", show_default=False)]
-ConcurrencyOpt = Annotated[int | None, typer.Option("--concurrency", help="Requests in flight at once.", show_default=False)]
-UserAgentOpt = Annotated[str | None, typer.Option("--user-agent", help="User-Agent header; its product token is matched in robots.txt.", show_default=False)]
-AllowPrivateOpt = Annotated[bool | None, typer.Option("--allow-private", help="Allow loopback, private, link-local and reserved destinations.", show_default=False)]
-
-
-def _settings(config: Path | None, **flags: Any) -> Settings:
-    config_path = config or (Path(os.environ["AUDITCRAWL_CONFIG"]) if os.environ.get("AUDITCRAWL_CONFIG") else None)
-    return load_settings(config_path, os.environ, flags)
-
-
-def _run(coro: Awaitable[T]) -> T:
-    return asyncio.run(coro)  # type: ignore[arg-type]
-
-
-def _check_writable(path: Path) -> None:
-    """Fail before a long crawl, not after it, when the output cannot be written."""
-    if path.is_dir():
-        raise InputFileError(f"{path}: is a folder, not a file")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputFileError(f"{path}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise InputFileError(f"{path}: not writable")
-
-
-def _write_json(path: Path, document: Any) -> None:
-    """Write atomically: a reader never sees half a file, a failure leaves the old one."""
-    _check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputFileError(f"{path}: cannot write ({exc.strerror})") from None
-
 
 async def _audit(
     home_url: str, settings: Settings, applicant: str | None, json_out: Path | None, claims: Claims | None = None
@@ -93,7 +51,7 @@ async def _audit(
             report = await run_audit(home_url, settings, store, applicant=applicant, on_progress=update, claims=claims)
         document = await build_export(store, report.run_id)
     if json_out is not None:
-        _write_json(json_out, document)
+        write_json(json_out, document)
     print_verdicts(out, document)
     if json_out is not None:
         out.print(f"JSON written to {json_out}")
@@ -118,24 +76,24 @@ def crawl(
     claims_file: Annotated[Path | None, typer.Option("--claims", help="JSON or TOML with the URLs the applicant submitted.", show_default=False)] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON export to this file.", show_default=False)] = None,
     db: DbOpt = None,
-    max_pages: Annotated[int | None, typer.Option("--max-pages", help="Pages to fetch at most.", show_default=False)] = None,
+    max_pages: MaxPagesOpt = None,
     delay: DelayOpt = None,
     concurrency: ConcurrencyOpt = None,
-    render: Annotated[str | None, typer.Option("--render", help="auto | never | always", show_default=False)] = None,
+    render: RenderOpt = None,
     user_agent: UserAgentOpt = None,
     allow_private: AllowPrivateOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Crawl a partner's site and decide 3.1, 2.2 and 3.2 with evidence."""
-    settings = _settings(
+    settings = settings_from(
         config, as_of=as_of, db=db, max_pages=max_pages, delay=delay, concurrency=concurrency,
         render=render, user_agent=user_agent, allow_private=allow_private,
     )
     home = validate_url(home_url)
     claims = load_claims(claims_file, home) if claims_file is not None else None
     if json_out is not None:
-        _check_writable(json_out)
-    _run(_audit(home_url, settings, applicant, json_out, claims))
+        check_writable(json_out)
+    run_async(_audit(home_url, settings, applicant, json_out, claims))
 
 
 @app.command()
@@ -150,7 +108,7 @@ def inspect(
     config: ConfigOpt = None,
 ) -> None:
     """Fetch each URL (obeying robots.txt) and print one JSON object per line."""
-    settings = _settings(config, as_of=as_of, delay=delay, concurrency=concurrency, user_agent=user_agent, allow_private=allow_private)
+    settings = settings_from(config, as_of=as_of, delay=delay, concurrency=concurrency, user_agent=user_agent, allow_private=allow_private)
     targets = list(urls or [])
     if urls_file is not None:
         try:
@@ -166,7 +124,7 @@ def inspect(
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             sys.stdout.flush()
 
-    _run(go())
+    run_async(go())
 
 
 @app.command()
@@ -177,19 +135,19 @@ def export(
     config: ConfigOpt = None,
 ) -> None:
     """Print a run's JSON document (schema_version 1)."""
-    settings = _settings(config, db=db)
+    settings = settings_from(config, db=db)
 
     async def go() -> dict[str, Any]:
         async with Store(settings.storage.db) as store:
             return await build_export(store, run_id)
 
     if out_file is not None:
-        _check_writable(out_file)
-    document = _run(go())
+        check_writable(out_file)
+    document = run_async(go())
     if out_file is None:
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
-        _write_json(out_file, document)
+        write_json(out_file, document)
 
 
 @app.command()
@@ -200,28 +158,13 @@ def runs(
     config: ConfigOpt = None,
 ) -> None:
     """List stored runs, newest first, with their three verdicts."""
-    settings = _settings(config, db=db)
+    settings = settings_from(config, db=db)
 
     async def go() -> list[dict[str, Any]]:
         async with Store(settings.storage.db) as store:
-            rows = []
-            for run in await store.list_runs(applicant):
-                checks, _ = await store.run_checks(run.id)
-                rows.append(
-                    {
-                        "id": run.id,
-                        "applicant": run.applicant,
-                        "home_url": run.home_url,
-                        "as_of": run.as_of.isoformat(),
-                        "started_at": run.started_at.isoformat(timespec="seconds"),
-                        "status": run.status,
-                        "pages_fetched": run.pages_fetched,
-                        "checks": {c.check_id: c.status for c in checks},
-                    }
-                )
-            return rows
+            return await run_rows(store, applicant)
 
-    rows = _run(go())
+    rows = run_async(go())
     if as_json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
     elif rows:
@@ -239,12 +182,12 @@ def demo(
     """Serve the bundled sample partner site on 127.0.0.1 and audit it."""
     from .demo import DemoSite
 
-    settings = _settings(config, db=db, delay=0.0, allow_private=True)
+    settings = settings_from(config, db=db, delay=0.0, allow_private=True)
     if json_out is not None:
-        _check_writable(json_out)
+        check_writable(json_out)
     with DemoSite() as site:
         out.print(f"Serving the sample partner site at {site.url}")
-        _run(_audit(site.url, settings, "Northwind Cloud Partners (demo)", json_out))
+        run_async(_audit(site.url, settings, "Northwind Cloud Partners (demo)", json_out))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,7 +25,7 @@ from rules import (
     load_vocabulary,
     score_link,
 )
-from storage import Run, Store
+from storage import Run, Store, StoredCrawl
 
 from ._exceptions import InvalidURLError
 from .screenshots import screenshot_folder, take_evidence_screenshots
@@ -83,6 +83,8 @@ def _notes(outcome: CrawlOutcome) -> list[str]:
         notes.append(f"robots.txt disallowed {len(outcome.robots_blocked)} URL(s)")
     notes += [f"{origin}: {note}" for origin, note in sorted(outcome.robots_notes.items())]
     notes += outcome.notes
+    if outcome.not_modified:
+        notes.append(f"{outcome.not_modified} of {outcome.pages_fetched} pages unchanged since the last run (HTTP 304)")
     if outcome.sitemap_urls:
         notes.append(f"sitemaps listed {outcome.sitemap_urls} further URL(s); sitemaps never count as links from home")
     return notes
@@ -99,6 +101,7 @@ async def run_audit(
     on_progress: ProgressHandler | None = None,
     claims: Claims | None = None,
     policy: AddressPolicy | None = None,
+    previous: StoredCrawl | None = None,
 ) -> AuditReport:
     home = validate_url(home_url)
     vocab = load_vocabulary("*")  # links are scored in every language the vocabularies know
@@ -125,7 +128,10 @@ async def run_audit(
             await store.add_pages(run.id, batch, new_edges)
 
     async def on_page(page: CrawledPage) -> None:
-        f = analyse_page(page, as_of)
+        carried = None
+        if page.not_modified and previous is not None:
+            carried = previous.carried_over(page.final_url, fetched_at=page.fetched_at, depth=page.depth, source=page.source)
+        f = carried or analyse_page(page, as_of)
         if page.duplicate and f.key in facts:
             return
         facts.setdefault(f.key, f)
@@ -148,7 +154,7 @@ async def run_audit(
         renderer = Renderer(settings.crawl, fetcher, browser_scope)
         crawler = Crawler(
             settings.crawl, fetcher, on_page=on_page, score_link=scorer, on_progress=on_progress,
-            renderer=None if settings.crawl.render == "never" else renderer, max_year=as_of.year + 1,
+            renderer=None if settings.crawl.render == "never" else renderer, previous=previous, max_year=as_of.year + 1,
         )
         try:
             outcome = await crawler.run(home)
@@ -185,9 +191,16 @@ async def run_audit(
         click_paths=outcome.graph.click_paths(),
         checks=checks,
         claims=verdicts,
-        options={"claims_given": claims is not None},
+        options={"claims_given": claims is not None, **_conditional_figures(outcome, facts, previous)},
     )
     return AuditReport(run.id, status, home, checks, outcome, facts, notes, verdicts or [])
+
+
+def _conditional_figures(outcome: CrawlOutcome, facts: dict[str, PageFacts], previous: StoredCrawl | None) -> dict[str, object]:
+    if previous is None:
+        return {}
+    saved = sum(f.size for f in facts.values() if f.not_modified)
+    return {"previous_run": previous.run_id, "not_modified": outcome.not_modified, "bytes_saved": saved}
 
 
 async def _fetch_claimed(

@@ -6,6 +6,7 @@ request so tests can assert what the crawler asked for.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -51,7 +52,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.log.append((host, self.path, self.headers.get("User-Agent", "")))
         page = self.server.resolve(host, self.path) or _NOT_FOUND
         body = page.body.encode("utf-8") if isinstance(page.body, str) else page.body
+        etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+        if page.status == 200 and self.headers.get("If-None-Match") == etag:
+            self.server.not_modified += 1
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(page.status)
+        if page.status == 200:
+            self.send_header("ETag", etag)
         if page.content_type:
             self.send_header("Content-Type", page.content_type)
         for name, value in page.headers.items():
@@ -68,6 +79,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     resolve: Resolver
     log: list[tuple[str, str, str]]
+    not_modified: int
 
 
 class SiteServer:
@@ -77,6 +89,7 @@ class SiteServer:
         self._server = _Server((host, 0), _Handler)
         self.set_routes(routes)
         self._server.log = []
+        self._server.not_modified = 0
         self._thread = threading.Thread(target=self._server.serve_forever, name="siteserver", daemon=True)
 
     def set_routes(self, routes: Mapping[str, Page] | Resolver) -> None:
@@ -90,6 +103,11 @@ class SiteServer:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def not_modified(self) -> int:
+        """How many requests were answered 304 (their If-None-Match matched the page's ETag)."""
+        return int(self._server.not_modified)
 
     @property
     def requests(self) -> list[tuple[str, str, str]]:

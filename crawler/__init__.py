@@ -1,6 +1,6 @@
 """Crawling: frontier, fetching, parsing. Knows nothing of verdicts."""
 
-from ._crawl import CrawledPage, Crawler, CrawlOutcome, LinkScorer
+from ._crawl import CrawledPage, Crawler, CrawlOutcome, LinkScorer, PreviousCrawl
 from ._fetch import HTML_TYPES, PAGE_TYPES, PDF_TYPES, Fetcher, FetchResult
 from ._graph import CrawlGraph, Edge
 from ._parse import Form, Link, ParsedPage, decode_html, parse_html
@@ -30,6 +30,7 @@ __all__ = [
     "PAGE_TYPES",
     "PDF_TYPES",
     "ParsedPage",
+    "PreviousCrawl",
     "RenderResult",
     "Renderer",
     "Resolver",

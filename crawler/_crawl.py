@@ -7,6 +7,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -24,9 +25,17 @@ from ._sitemaps import discover_sitemap_urls
 from ._traps import trap_reason
 from ._urls import SiteScope, canonicalize
 
-__all__ = ["Crawler", "CrawledPage", "CrawlOutcome", "LinkScorer"]
+__all__ = ["Crawler", "CrawledPage", "CrawlOutcome", "LinkScorer", "PreviousCrawl"]
 
 log = logging.getLogger(__name__)
+
+class PreviousCrawl(Protocol):
+    """What an earlier run of the same site knew, for conditional requests."""
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None: ...
+
+    def links(self, url: str) -> list[Link]: ...
+
 
 # Scores a link found on a page at the given depth; higher is fetched sooner.
 LinkScorer = Callable[[Link, int], float]
@@ -61,6 +70,7 @@ class CrawledPage:
     html: str = ""  # decoded HTML, as served or as rendered; dropped with the body
     rendered: bool = False
     render_reason: str | None = None  # why it was rendered, or why it needed a browser and was not
+    not_modified: bool = False  # 304: the previous run's facts and links stand
 
     @classmethod
     def from_fetch(cls, result: FetchResult, *, depth: int = 0, source: str = "seed", offsite: bool = False) -> CrawledPage:
@@ -105,11 +115,15 @@ class CrawlOutcome:
     render_failures: list[str] = field(default_factory=list)  # pages that needed a browser and did not get one
     unrendered: list[str] = field(default_factory=list)  # pages that looked built by scripts, with rendering off
     browser_note: str | None = None
+    not_modified: int = 0  # pages answered 304 to a conditional request
     interrupted: bool = False
 
     @property
     def home_ok(self) -> bool:
-        return self.home is not None and self.home.error is None and self.home.status is not None and 200 <= self.home.status < 300
+        home = self.home
+        if home is None or home.error is not None or home.status is None:
+            return False
+        return 200 <= home.status < 300 or home.not_modified
 
 
 class Crawler:
@@ -124,6 +138,7 @@ class Crawler:
         score_link: LinkScorer = _default_scorer,
         on_progress: ProgressHandler | None = None,
         renderer: Renderer | None = None,
+        previous: PreviousCrawl | None = None,
         min_year: int = 1995,
         max_year: int = 2100,
     ) -> None:
@@ -133,6 +148,7 @@ class Crawler:
         self.score_link = score_link
         self.on_progress = on_progress
         self.renderer = renderer
+        self.previous = previous
         self.render_memory = SiteRenderMemory()
         self.frontier = Frontier()
         self.years = (min_year, max_year)
@@ -227,7 +243,8 @@ class Crawler:
             self.on_progress(outcome.pages_fetched, len(self.frontier), entry.url)
         if entry.url in self._final_seen:
             return  # already fetched as the target of a redirect
-        result = await self.fetcher.fetch(entry.url, hop_filter=None if entry.offsite else self._hop_filter)
+        validators = self.previous.validators(entry.url) if self.previous is not None else None
+        result = await self.fetcher.fetch(entry.url, hop_filter=None if entry.offsite else self._hop_filter, validators=validators)
         if not result.robots_blocked:
             outcome.pages_fetched += 1
         outcome.graph.add_alias(entry.url, result.final_url)
@@ -239,9 +256,14 @@ class Crawler:
         # Another URL already led here (a redirect): the handler decides; links are not queued twice.
         page.duplicate = result.final_url in self._final_seen
         self._final_seen.add(result.final_url)
+        if result.not_modified and self.previous is not None:
+            # unchanged since the last run: its links are the ones stored then
+            page.not_modified = True
+            page.parsed = ParsedPage(url=result.final_url, links=self.previous.links(result.final_url))
+            outcome.not_modified += 1
         if entry.source == "seed":
             outcome.home = page
-        if page.parsed is not None and not page.parsed.is_pdf and not page.duplicate:
+        if page.parsed is not None and not page.parsed.is_pdf and not page.duplicate and not page.not_modified:
             await self._maybe_render(page)
         if page.parsed is not None and not page.parsed.is_pdf and not offsite and not page.duplicate:
             self._queue_links(page)

@@ -49,6 +49,10 @@ class FetchResult:
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
     def ok(self) -> bool:
         return self.error is None and self.status is not None and 200 <= self.status < 300
 
@@ -73,6 +77,18 @@ def _mime(headers: httpx.Headers, first_bytes: bytes = b"") -> str:
     if head.startswith((b"<!doctype html", b"<html")):
         return "text/html"
     return ""
+
+
+def _conditional_headers(validators: tuple[str | None, str | None] | None) -> dict[str, str]:
+    if validators is None:
+        return {}
+    etag, last_modified = validators
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -157,6 +173,7 @@ class Fetcher:
         obey_robots: bool = True,
         hop_filter: HopFilter | None = None,
         max_bytes: int | None = None,
+        validators: tuple[str | None, str | None] | None = None,
     ) -> FetchResult:
         """GET a URL, following redirects hop by hop; never raises for network trouble."""
         result = FetchResult(url=url, final_url=url)
@@ -174,7 +191,9 @@ class Fetcher:
                     result.robots_blocked = rules.mode == "parsed"
                     result.error = f"robots.txt disallows {current}" if result.robots_blocked else rules.note
                     return result
-            response = await self._request(current, accept, max_bytes or self.settings.max_body_bytes)
+            # ETag / Last-Modified from an earlier run: an unchanged page costs a 304 (first hop only)
+            conditional = _conditional_headers(validators) if hop == 0 else {}
+            response = await self._request(current, accept, max_bytes or self.settings.max_body_bytes, conditional)
             result.status, result.headers = response.status, response.headers
             result.content_type, result.body, result.error = response.content_type, response.body, response.error
             result.fetched_at = datetime.now(UTC)
@@ -191,7 +210,7 @@ class Fetcher:
         result.error = f"more than {self.settings.max_redirects} redirects"
         return result
 
-    async def _request(self, url: str, accept: frozenset[str] | None, max_bytes: int) -> _Response:
+    async def _request(self, url: str, accept: frozenset[str] | None, max_bytes: int, headers: dict[str, str]) -> _Response:
         s = self.settings
         slot = self._slots.get(urlsplit(url).netloc)
         response = _Response(status=None, headers={})
@@ -199,7 +218,7 @@ class Fetcher:
             await slot.wait(s.delay)
             async with self._semaphore:
                 self.requests_made += 1
-                response = await self._get_once(url, accept, max_bytes)
+                response = await self._get_once(url, accept, max_bytes, headers)
             if not response.retryable or attempt == s.retries:
                 return response
             wait = _retry_after(response.headers.get("retry-after")) if response.status else None
@@ -212,10 +231,10 @@ class Fetcher:
             await asyncio.sleep(wait)
         return response
 
-    async def _get_once(self, url: str, accept: frozenset[str] | None, max_bytes: int) -> _Response:
+    async def _get_once(self, url: str, accept: frozenset[str] | None, max_bytes: int, headers: dict[str, str]) -> _Response:
         try:
             async with asyncio.timeout(self.settings.timeout * 3):
-                return await self._stream(url, accept, max_bytes)
+                return await self._stream(url, accept, max_bytes, headers)
         except UnsafeDestinationError as exc:
             return _Response(status=None, headers={}, error=str(exc))
         except BodyTooLargeError as exc:
@@ -232,15 +251,15 @@ class Fetcher:
         except httpx.HTTPError as exc:  # decoding errors
             return _Response(None, {}, error=f"{type(exc).__name__}: {str(exc)[:200]}")
 
-    async def _stream(self, url: str, accept: frozenset[str] | None, max_bytes: int) -> _Response:
+    async def _stream(self, url: str, accept: frozenset[str] | None, max_bytes: int, headers: dict[str, str]) -> _Response:
         started = time.monotonic()
-        async with self._client.stream("GET", url) as r:
+        async with self._client.stream("GET", url, headers=headers) as r:
             headers = {k: r.headers[k] for k in _KEPT_HEADERS if k in r.headers}
             if "retry-after" in r.headers:
                 headers["retry-after"] = r.headers["retry-after"]
             status = r.status_code
             retryable = status == 429 or 500 <= status < 600
-            if status in _REDIRECTS or retryable:
+            if status in _REDIRECTS or retryable or status == 304:
                 return _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}")
             declared = r.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:

@@ -4,6 +4,7 @@ from ._checks import AuditContext, evaluate, evaluate_claims, find_facts
 from ._claims import Claims, ClaimVerdict, judge_claim
 from ._classify import analyse_page, classify_kind, detect_categories, is_dedicated_home, score_link
 from ._dates import DateFinding, publication_date
+from ._diff import diff_runs
 from ._gating import gate_reason
 from ._models import CHECK_IDS, CheckResult, Evidence, Kind, PageFacts, Status
 from ._vocab import CATEGORIES, TermMatcher, Vocabulary, load_vocabulary
@@ -25,6 +26,7 @@ __all__ = [
     "analyse_page",
     "classify_kind",
     "detect_categories",
+    "diff_runs",
     "evaluate",
     "evaluate_claims",
     "find_facts",

@@ -16,6 +16,7 @@ from ._vocab import load_vocabulary
 
 __all__ = ["evaluate", "evaluate_claims", "apply_listing_dates", "find_facts", "AuditContext"]
 
+EXPIRING_DAYS = 30  # 3.2 met but lapsing within a month: flagged "expiring"
 _CATEGORY_LABELS = {
     "product_design": "Product Design",
     "production_design": "Production Design",
@@ -25,7 +26,9 @@ _CATEGORY_LABELS = {
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("y") and word[-2:] != "ay" else f"{n} {word}s"
 
 
 def _labels(categories: list[str]) -> str:
@@ -241,6 +244,13 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
         result.status = "met"
         newest = result.evidence[0].published
         result.summary = f"{n} industrial items published since {window_start.isoformat()} (newest {newest})"
+        # the check lapses when the n-th newest item leaves the window
+        deciding = result.evidence[s.min_thought_leadership - 1].published
+        assert deciding is not None
+        lapses_on = deciding + timedelta(days=s.window_days + 1)
+        result.extra = {"lapses_on": lapses_on.isoformat(), "expiring": (lapses_on - s.as_of).days <= EXPIRING_DAYS}
+        if result.extra["expiring"]:
+            result.reasons.insert(0, f"expiring: without new industrial material, 3.2 lapses on {lapses_on.isoformat()}")
         return result
     if undated and n + len(undated) >= s.min_thought_leadership:
         result.status = "needs_review"

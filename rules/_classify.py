@@ -136,6 +136,7 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
         headers=page.headers,
         rendered=page.rendered,
         render_reason=page.render_reason,
+        size=len(page.body),
     )
     parsed = page.parsed
     if parsed is None:

@@ -48,6 +48,8 @@ class PageFacts:
     completeness: dict[str, Any] | None = None  # 2.1.3 / 2.1.4, for pages that may be case studies
     rendered: bool = False
     render_reason: str | None = None
+    size: int = 0  # body bytes
+    not_modified: bool = False  # answered 304: facts carried over from the previous run
 
     @property
     def ok(self) -> bool:
@@ -88,3 +90,4 @@ class CheckResult:
     reasons: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     rejected: list[Evidence] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. 3.2's "expiring" and "lapses_on"

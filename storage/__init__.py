@@ -1,11 +1,56 @@
 """Storage: SQLModel tables, the async store, and the JSON export."""
 
 from ._export import SCHEMA_VERSION_EXPORT, build_export, export_schema, validate_export
-from ._models import SCHEMA_VERSION, Applicant, CheckRow, ClaimRow, EvidenceRow, LinkRow, MetaRow, PageRow, Run, utcnow
-from ._store import Store, async_url, page_row
+from ._models import (
+    SCHEMA_VERSION,
+    Alert,
+    Applicant,
+    CheckRow,
+    ClaimRow,
+    CrawlLock,
+    EvidenceRow,
+    LinkRow,
+    MetaRow,
+    PageRow,
+    Run,
+    Schedule,
+    utcnow,
+)
+from ._partners import (
+    acquire_lock,
+    add_alert,
+    add_schedule,
+    due_schedules,
+    get_partner,
+    latest_run,
+    list_schedules,
+    pending_alerts,
+    record_delivery,
+    release_lock,
+    remove_schedule,
+    upsert_partner,
+)
+from ._previous import StoredCrawl, load_previous
+from ._store import Store, async_url, page_facts, page_row, sync_url
 
 __all__ = [
+    "Alert",
     "Applicant",
+    "CrawlLock",
+    "Schedule",
+    "page_facts",
+    "acquire_lock",
+    "add_alert",
+    "add_schedule",
+    "due_schedules",
+    "get_partner",
+    "latest_run",
+    "list_schedules",
+    "pending_alerts",
+    "record_delivery",
+    "release_lock",
+    "remove_schedule",
+    "upsert_partner",
     "CheckRow",
     "ClaimRow",
     "EvidenceRow",
@@ -16,10 +61,13 @@ __all__ = [
     "SCHEMA_VERSION",
     "SCHEMA_VERSION_EXPORT",
     "Store",
+    "StoredCrawl",
+    "load_previous",
     "async_url",
     "build_export",
     "export_schema",
     "page_row",
+    "sync_url",
     "utcnow",
     "validate_export",
 ]

@@ -91,6 +91,7 @@ async def build_export(store: Store, run_id: str) -> dict[str, Any]:
             "reasons": list(check.reasons),
             "evidence": [_evidence(e) for e in rows if e.counted],
             "rejected": [_evidence(e) for e in rows if not e.counted],
+            **(check.extra or {}),
         }
     for check_id in ("3.1", "2.2", "3.2"):
         document["checks"].setdefault(

@@ -13,4 +13,11 @@ __all__ = ["MIGRATIONS"]
 MIGRATIONS: dict[int, list[str]] = {
     2: ["ALTER TABLE link ADD COLUMN date_hint VARCHAR"],
     3: ["ALTER TABLE page ADD COLUMN rendered BOOLEAN NOT NULL DEFAULT FALSE", "ALTER TABLE page ADD COLUMN render_reason VARCHAR"],
+    4: [
+        "ALTER TABLE applicant ADD COLUMN status VARCHAR NOT NULL DEFAULT 'applicant'",
+        "ALTER TABLE applicant ADD COLUMN webhook VARCHAR",
+        "ALTER TABLE applicant ADD COLUMN claims JSON",
+        "ALTER TABLE page ADD COLUMN size INTEGER NOT NULL DEFAULT 0",
+    ],
+    5: ["ALTER TABLE check_result ADD COLUMN extra JSON"],
 }

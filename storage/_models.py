@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
-__all__ = ["Applicant", "Run", "PageRow", "LinkRow", "CheckRow", "ClaimRow", "EvidenceRow", "MetaRow", "SCHEMA_VERSION", "utcnow"]
+__all__ = ["Alert", "Applicant", "CrawlLock", "Schedule", "Run", "PageRow", "LinkRow", "CheckRow", "ClaimRow", "EvidenceRow", "MetaRow", "SCHEMA_VERSION", "utcnow"]
 
-SCHEMA_VERSION = 3  # storage/_migrations.py brings older databases up to it
+SCHEMA_VERSION = 5  # storage/_migrations.py brings older databases up to it
 
 
 def utcnow() -> datetime:
@@ -25,11 +25,48 @@ class MetaRow(SQLModel, table=True):
 
 
 class Applicant(SQLModel, table=True):
+    """A partner: an applicant until approved, then rechecked on its schedule."""
+
     __tablename__ = "applicant"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
     home_url: str
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    status: str = "applicant"  # applicant | approved
+    webhook: str | None = None  # where regression alerts are posted
+    claims: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class Schedule(SQLModel, table=True):
+    __tablename__ = "schedule"
+    id: int | None = Field(default=None, primary_key=True)
+    applicant_id: int = Field(foreign_key="applicant.id", index=True)
+    every_seconds: int
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # crawl flags it was added with
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Alert(SQLModel, table=True):
+    """A regression alert; kept until its webhook accepts it."""
+
+    __tablename__ = "alert"
+    id: int | None = Field(default=None, primary_key=True)
+    applicant_id: int = Field(foreign_key="applicant.id", index=True)
+    run_id: str
+    webhook: str
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attempts: int = 0
+    delivered_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    last_error: str | None = None
+
+
+class CrawlLock(SQLModel, table=True):
+    """At most one crawl of a partner at a time, across processes."""
+
+    __tablename__ = "crawl_lock"
+    applicant_id: int = Field(primary_key=True)
+    holder: str
+    since: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 class Run(SQLModel, table=True):
@@ -75,6 +112,7 @@ class PageRow(SQLModel, table=True):
     last_modified: str | None = None
     rendered: bool = False
     render_reason: str | None = None
+    size: int = 0  # bytes of the body: what a 304 saves next time
     fetched_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
@@ -98,6 +136,7 @@ class CheckRow(SQLModel, table=True):
     status: str
     summary: str
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=True))
 
 
 class ClaimRow(SQLModel, table=True):

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from rules import CheckResult, ClaimVerdict, PageFacts
 from ._migrations import MIGRATIONS
 from ._models import SCHEMA_VERSION, Applicant, CheckRow, ClaimRow, EvidenceRow, LinkRow, MetaRow, PageRow, Run
 
-__all__ = ["Store", "async_url", "page_row"]
+__all__ = ["Store", "async_url", "sync_url", "page_row", "page_facts"]
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,13 @@ def async_url(url: str) -> str:
             parsed = parsed.set(drivername="postgresql+psycopg")
         return parsed.render_as_string(hide_password=False)
     raise ConfigError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql+psycopg://…")
+
+def sync_url(url: str) -> str:
+    """The blocking-driver form of the same database URL (for APScheduler's job store)."""
+    parsed = make_url(async_url(url))
+    driver = {"sqlite+aiosqlite": "sqlite", "postgresql+asyncpg": "postgresql+psycopg"}.get(parsed.drivername, parsed.drivername)
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -82,6 +89,7 @@ def page_row(run_id: str, f: PageFacts) -> PageRow:
         last_modified=f.headers.get("last-modified"),
         rendered=f.rendered,
         render_reason=f.render_reason,
+        size=f.size,
         fetched_at=f.fetched_at,
         facts={
             "kind_reasons": f.kind_reasons,
@@ -93,7 +101,28 @@ def page_row(run_id: str, f: PageFacts) -> PageRow:
             "other_industries": f.other_industries,
             "word_count": f.word_count,
             "notes": f.notes,
+            "completeness": f.completeness,
         },
+    )
+
+
+def page_facts(row: PageRow) -> PageFacts:
+    """The facts stored for a page, as the rules take them (a 304 reuses them)."""
+    stored = row.facts
+    fetched_at = row.fetched_at if row.fetched_at.tzinfo else row.fetched_at.replace(tzinfo=UTC)
+    return PageFacts(
+        url=row.url, final_url=row.final_url, status=row.status, content_type=row.content_type,
+        fetched_at=fetched_at, depth=row.depth, source=row.source, offsite=row.offsite, error=row.error,
+        robots_blocked=row.robots == "disallowed", sha256=row.sha256, title=row.title, lang=row.lang,
+        kind=row.kind,  # type: ignore[arg-type]
+        kind_reasons=list(stored.get("kind_reasons", [])), categories=list(row.categories),
+        category_terms=dict(stored.get("category_terms", {})), industrial_focus=bool(stored.get("industrial_focus")),
+        other_industries=list(stored.get("other_industries", [])), aws_signals=list(stored.get("aws_signals", [])),
+        aws_services=list(stored.get("aws_services", [])), isvs=list(stored.get("isvs", [])), gated=row.gated,
+        published=row.published, date_source=row.date_source, word_count=int(stored.get("word_count", 0)),
+        headers={k: v for k, v in (("etag", row.etag), ("last-modified", row.last_modified)) if v},
+        notes=list(stored.get("notes", [])), completeness=stored.get("completeness"),
+        rendered=row.rendered, render_reason=row.render_reason, size=row.size,
     )
 
 _SCHEMA_LOCK = 7_402_031  # PostgreSQL advisory lock id: one process creates the schema at a time
@@ -225,7 +254,7 @@ class Store:
                     row.click_path = path
                     session.add(row)
             for check_id, result in checks.items():
-                session.add(CheckRow(run_id=run_id, check_id=check_id, status=result.status, summary=result.summary, reasons=result.reasons))
+                session.add(CheckRow(run_id=run_id, check_id=check_id, status=result.status, summary=result.summary, reasons=result.reasons, extra=result.extra))
                 for counted, items in ((True, result.evidence), (False, result.rejected)):
                     for position, e in enumerate(items):
                         session.add(

@@ -182,3 +182,44 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 async def store(db_url: str) -> AsyncIterator[Store]:
     async with Store(db_url) as opened:
         yield opened
+
+
+class WebhookReceiver:
+    """A loopback endpoint that records the JSON posted to it (answering `status`)."""
+
+    def __init__(self, status: int = 200) -> None:
+        import json as _json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        received: list[Any] = []
+        self.received = received
+        self.status = status
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                received.append(_json.loads(self.rfile.read(length) or b"null"))
+                self.send_response(outer.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hook"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def webhook() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.stop()

@@ -159,3 +159,19 @@ def test_analyse_page_dates_only_candidates() -> None:
     page = CrawledPage.from_fetch(FetchResult(url="https://p.com/about/", final_url="https://p.com/about/", status=200, content_type="text/html", body=html))
     assert analyse_page(page, AS_OF).published is None
     assert analyse_page(page, AS_OF, date_all=True).published == date(2026, 1, 1)
+
+
+def test_3_2_expiring_when_the_deciding_item_ages_out_soon() -> None:
+    a, b, c = "https://p.com/blog/a", "https://p.com/blog/b", "https://p.com/blog/c"
+    facts = {
+        a: _facts(a, "thought_leadership", published=date(2026, 5, 20)),
+        b: _facts(b, "thought_leadership", published=date(2025, 6, 20)),  # 346 days before AS_OF
+        c: _facts(c, "thought_leadership", published=date(2024, 1, 1)),
+    }
+    edges = [("https://p.com/", u) for u in (a, b, c)]
+    result = evaluate(facts, _outcome(edges), AuditSettings(as_of=AS_OF))["3.2"]
+    assert result.status == "met"
+    assert result.extra == {"lapses_on": "2026-06-21", "expiring": True}
+    assert result.reasons[0] == "expiring: without new industrial material, 3.2 lapses on 2026-06-21"
+    fresh = {a: facts[a], b: _facts(b, "thought_leadership", published=date(2026, 1, 5))}
+    assert evaluate(fresh, _outcome(edges[:2]), AuditSettings(as_of=AS_OF))["3.2"].extra["expiring"] is False

@@ -1,0 +1,96 @@
+"""Rechecks of approved partners: crawl again (conditionally), compare, alert on regressions."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from crawler import AddressPolicy, Resolver
+from rules import Claims, diff_runs
+from storage import (
+    Applicant,
+    Store,
+    acquire_lock,
+    add_alert,
+    build_export,
+    latest_run,
+    load_previous,
+    release_lock,
+)
+
+from .alerts import deliver_pending
+from .pipeline import run_audit
+from .settings import Settings
+
+__all__ = ["RecheckOutcome", "recheck_partner", "REGRESSION_EXIT_CODE"]
+
+log = logging.getLogger(__name__)
+
+REGRESSION_EXIT_CODE = 3
+
+
+@dataclass
+class RecheckOutcome:
+    partner: str
+    run_id: str | None = None
+    skipped: str | None = None  # why no crawl happened (another crawl of the partner runs)
+    run_status: str | None = None
+    diff: dict[str, Any] | None = None
+    regressions: list[dict[str, Any]] = field(default_factory=list)
+    alerts: tuple[int, int] = (0, 0)  # delivered, failed
+
+
+def alert_payload(partner: Applicant, document: dict[str, Any], diff: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "event": "regression",
+        "partner": partner.name,
+        "home_url": partner.home_url,
+        "run_id": document["run"]["id"],
+        "previous_run_id": diff["from_run"],
+        "as_of": document["run"]["as_of"],
+        "checks": {check_id: check["status"] for check_id, check in document["checks"].items()},
+        "regressions": [{k: c[k] for k in ("check", "from", "to", "reasons")} for c in diff["regressions"]],
+    }
+
+
+async def recheck_partner(
+    store: Store,
+    partner: Applicant,
+    settings: Settings,
+    *,
+    resolver: Resolver | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    policy: AddressPolicy | None = None,
+) -> RecheckOutcome:
+    """One recheck: never two crawls of a partner at once; unchanged pages cost a 304."""
+    assert partner.id is not None
+    outcome = RecheckOutcome(partner.name)
+    if not await acquire_lock(store, partner.id):
+        outcome.skipped = "another crawl of this partner is running"
+        return outcome
+    try:
+        before = await latest_run(store, partner.id)
+        previous = await load_previous(store, before.id) if before is not None else None
+        claims = Claims(**partner.claims) if partner.claims else None
+        report = await run_audit(
+            partner.home_url, settings, store, applicant=partner.name, resolver=resolver, transport=transport,
+            policy=policy, claims=claims, previous=previous,
+        )
+        outcome.run_id, outcome.run_status = report.run_id, report.status
+        after_doc = await build_export(store, report.run_id)
+        if before is not None:
+            outcome.diff = diff_runs(await build_export(store, before.id), after_doc)
+            outcome.regressions = outcome.diff["regressions"]
+        if report.status == "failed":
+            log.warning("recheck of %s failed: %s", partner.name, "; ".join(report.notes[:2]))
+        if outcome.regressions:
+            log.warning("%s regressed: %s", partner.name, ", ".join(f"{c['check']} {c['from']}→{c['to']}" for c in outcome.regressions))
+            if partner.webhook and outcome.diff is not None:
+                await add_alert(store, partner, report.run_id, alert_payload(partner, after_doc, outcome.diff))
+    finally:
+        await release_lock(store, partner.id)
+    outcome.alerts = await deliver_pending(store, settings.crawl.user_agent)
+    return outcome
