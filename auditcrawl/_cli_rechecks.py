@@ -297,5 +297,3 @@ def diff(
         out.print(Text(f"{change['check']}  {change['from']} → {change['to']}", style=style))
         for reason in change["reasons"]:
             out.print(Text(f"    {reason}"), overflow="fold")
-
-

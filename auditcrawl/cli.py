@@ -14,6 +14,7 @@ from rich.logging import RichHandler
 from rules import Claims
 from storage import Store, build_export
 
+from . import _cli_evidence  # noqa: F401  registers report, bundle, verify, show
 from ._cli_rechecks import run_rows  # and registers schedule, scheduler, recheck, history, diff
 from ._cli_common import (
     AllowPrivateOpt,
@@ -32,11 +33,14 @@ from ._cli_common import (
     run_async,
     settings_from,
     write_json,
+    write_text,
 )
 from ._exceptions import AuditcrawlError, InputFileError, UsageError
 from ._terminal import crawl_progress, print_runs, print_verdicts
 from .claims import load_claims
 from .pipeline import inspect_urls, run_audit, validate_url
+from .report import render_report
+from .screenshots import data_folder
 from .settings import Settings
 
 __all__ = ["app", "main"]
@@ -187,7 +191,11 @@ def demo(
         check_writable(json_out)
     with DemoSite() as site:
         out.print(f"Serving the sample partner site at {site.url}")
-        run_async(_audit(site.url, settings, "Northwind Cloud Partners (demo)", json_out))
+        document = run_async(_audit(site.url, settings, "Northwind Cloud Partners (demo)", json_out))
+    report_path = data_folder(settings.storage.db) / "reports" / f"{document['run']['id']}.html"
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    write_text(report_path, render_report(document))
+    out.print(f"HTML report: {report_path}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,7 +12,19 @@ from typing import Any
 
 import httpx
 
-from crawler import AddressPolicy, CrawledPage, Crawler, CrawlOutcome, Fetcher, Link, Renderer, Resolver, SiteScope, canonicalize
+from crawler import (
+    AddressPolicy,
+    CrawledPage,
+    Crawler,
+    CrawlOutcome,
+    Fetcher,
+    Link,
+    Renderer,
+    Resolver,
+    SiteScope,
+    WarcArchive,
+    canonicalize,
+)
 from rules import (
     CheckResult,
     Claims,
@@ -28,7 +40,7 @@ from rules import (
 from storage import Run, Store, StoredCrawl
 
 from ._exceptions import InvalidURLError
-from .screenshots import screenshot_folder, take_evidence_screenshots
+from .screenshots import data_folder, screenshot_folder, take_evidence_screenshots
 from .settings import Settings
 
 __all__ = ["AuditReport", "run_audit", "inspect_urls", "validate_url", "run_status"]
@@ -150,7 +162,9 @@ async def run_audit(
             return None
         return f"outside the partner's site ({scope.domain})"
 
-    async with Fetcher(settings.crawl, resolver=resolver, transport=transport, policy=policy) as fetcher:
+    warc_path = data_folder(settings.storage.db) / "warc" / f"{run.id}.warc.gz"
+    archive = WarcArchive(warc_path)
+    async with Fetcher(settings.crawl, resolver=resolver, transport=transport, policy=policy, archive=archive) as fetcher:
         renderer = Renderer(settings.crawl, fetcher, browser_scope)
         crawler = Crawler(
             settings.crawl, fetcher, on_page=on_page, score_link=scorer, on_progress=on_progress,
@@ -177,6 +191,7 @@ async def run_audit(
             raise
         finally:
             await renderer.close()
+            archive.close()
     if renderer.blocked:
         shown = "; ".join(f"{url} ({reason})" for url, reason in list(dict.fromkeys(renderer.blocked))[:10])
         notes.append(f"browser requests refused: {len(renderer.blocked)}: {shown}")
@@ -191,7 +206,7 @@ async def run_audit(
         click_paths=outcome.graph.click_paths(),
         checks=checks,
         claims=verdicts,
-        options={"claims_given": claims is not None, **_conditional_figures(outcome, facts, previous)},
+        options={"claims_given": claims is not None, "warc": str(warc_path), **_conditional_figures(outcome, facts, previous)},
     )
     return AuditReport(run.id, status, home, checks, outcome, facts, notes, verdicts or [])
 

@@ -11,17 +11,19 @@ from sqlalchemy.engine import make_url
 from crawler import Renderer
 from rules import CheckResult
 
-__all__ = ["screenshot_folder", "take_evidence_screenshots"]
+__all__ = ["data_folder", "screenshot_folder", "take_evidence_screenshots"]
+
+
+def data_folder(db_url: str) -> Path:
+    """Where a run's files go (screenshots, WARC): beside the SQLite file, else the user's data folder."""
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).expanduser().parent
+    return Path("~/.local/share/auditcrawl").expanduser()
 
 
 def screenshot_folder(configured: str, db_url: str) -> Path:
-    """The configured folder, else beside the SQLite file, else the user's data folder."""
-    if configured:
-        return Path(configured).expanduser()
-    url = make_url(db_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).expanduser().parent / "screenshots"
-    return Path("~/.local/share/auditcrawl/screenshots").expanduser()
+    return Path(configured).expanduser() if configured else data_folder(db_url) / "screenshots"
 
 
 def _slug(url: str) -> str:

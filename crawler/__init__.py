@@ -12,6 +12,7 @@ from ._safety import AddressPolicy, Resolver, StaticResolver, SystemResolver, de
 from ._sitemaps import SitemapEntry, discover_sitemap_urls, parse_sitemap
 from ._traps import trap_reason
 from ._urls import SiteScope, canonicalize, registrable_domain
+from ._warc import WarcArchive
 
 __all__ = [
     "AddressPolicy",
@@ -41,6 +42,7 @@ __all__ = [
     "SiteScope",
     "SitemapEntry",
     "StaticResolver",
+    "WarcArchive",
     "SystemResolver",
     "canonicalize",
     "decode_html",

@@ -71,6 +71,7 @@ class CrawledPage:
     rendered: bool = False
     render_reason: str | None = None  # why it was rendered, or why it needed a browser and was not
     not_modified: bool = False  # 304: the previous run's facts and links stand
+    warc_record_id: str | None = None
 
     @classmethod
     def from_fetch(cls, result: FetchResult, *, depth: int = 0, source: str = "seed", offsite: bool = False) -> CrawledPage:
@@ -90,6 +91,7 @@ class CrawledPage:
             headers=result.headers,
             body=result.body,
             sha256=hashlib.sha256(result.body).hexdigest() if result.body else None,
+            warc_record_id=result.warc_record_id,
         )
         if result.body and result.content_type in HTML_TYPES:
             page.html = decode_html(result.body, result.headers.get("content-type", ""))

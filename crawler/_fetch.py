@@ -20,6 +20,7 @@ from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
 from ._safety import AddressPolicy, Resolver, SystemResolver, destination_problem, guarded_transport
 from ._slots import SlotTable
 from ._urls import canonicalize
+from ._warc import WarcArchive
 
 __all__ = ["Fetcher", "FetchResult", "HTML_TYPES", "PDF_TYPES", "PAGE_TYPES"]
 
@@ -47,6 +48,7 @@ class FetchResult:
     error: str | None = None
     robots_blocked: bool = False
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    warc_record_id: str | None = None  # the response record of the final hop, when archiving
 
     @property
     def not_modified(self) -> bool:
@@ -65,6 +67,7 @@ class _Response:
     content_type: str = ""
     error: str | None = None
     retryable: bool = False
+    warc_record_id: str | None = None
 
 
 def _mime(headers: httpx.Headers, first_bytes: bytes = b"") -> str:
@@ -115,9 +118,11 @@ class Fetcher:
         resolver: Resolver | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         policy: AddressPolicy | None = None,
+        archive: WarcArchive | None = None,
     ) -> None:
         self.settings = settings
         self.token = product_token(settings.user_agent)
+        self.archive = archive
         self.resolver = resolver or SystemResolver()
         self.policy = policy or AddressPolicy(settings.allow_private)
         limits = httpx.Limits(max_connections=settings.concurrency * 2, max_keepalive_connections=settings.concurrency * 2)
@@ -196,6 +201,7 @@ class Fetcher:
             response = await self._request(current, accept, max_bytes or self.settings.max_body_bytes, conditional)
             result.status, result.headers = response.status, response.headers
             result.content_type, result.body, result.error = response.content_type, response.body, response.error
+            result.warc_record_id = response.warc_record_id
             result.fetched_at = datetime.now(UTC)
             location = response.headers.get("location")
             if response.status in _REDIRECTS and location is not None:
@@ -260,7 +266,7 @@ class Fetcher:
             status = r.status_code
             retryable = status == 429 or 500 <= status < 600
             if status in _REDIRECTS or retryable or status == 304:
-                return _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}")
+                return self._archived(r, _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}"))
             declared = r.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise BodyTooLargeError(f"body of {int(declared)} bytes exceeds the {max_bytes}-byte cap")
@@ -271,7 +277,7 @@ class Fetcher:
                 if not chunks and not mime:
                     mime = _mime(r.headers, chunk)
                 if accept is not None and mime not in accept:
-                    return _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}")
+                    return self._archived(r, _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}"))
                 total += len(chunk)
                 if total > max_bytes:
                     raise BodyTooLargeError(f"body exceeds the {max_bytes}-byte cap")
@@ -279,4 +285,13 @@ class Fetcher:
             if accept is not None and mime not in accept and not chunks:
                 return _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}")
             log.debug("GET %s %s %d bytes %.2fs", url, status, total, time.monotonic() - started)
-            return _Response(status, headers, b"".join(chunks), mime)
+            return self._archived(r, _Response(status, headers, b"".join(chunks), mime))
+
+    def _archived(self, r: httpx.Response, response: _Response) -> _Response:
+        """Write the exchange to the run's WARC file, when there is one."""
+        if self.archive is not None and response.status is not None:
+            response.warc_record_id = self.archive.record(
+                str(r.request.url), list(r.request.headers.items()), response.status, r.reason_phrase,
+                list(r.headers.items()), response.body,
+            )
+        return response

@@ -97,6 +97,7 @@ class AuditContext:
                 "isvs": f.isvs,
                 "offsite": f.offsite,
                 "rendered": f.rendered,
+                "warc_record_id": f.warc_record_id,
                 **({"completeness": f.completeness} if kind == "case_study" and f.completeness else {}),
             },
         )

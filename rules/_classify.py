@@ -137,6 +137,7 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
         rendered=page.rendered,
         render_reason=page.render_reason,
         size=len(page.body),
+        warc_record_id=page.warc_record_id,
     )
     parsed = page.parsed
     if parsed is None:

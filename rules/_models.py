@@ -50,6 +50,7 @@ class PageFacts:
     render_reason: str | None = None
     size: int = 0  # body bytes
     not_modified: bool = False  # answered 304: facts carried over from the previous run
+    warc_record_id: str | None = None
 
     @property
     def ok(self) -> bool:

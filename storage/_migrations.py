@@ -20,4 +20,5 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE page ADD COLUMN size INTEGER NOT NULL DEFAULT 0",
     ],
     5: ["ALTER TABLE check_result ADD COLUMN extra JSON"],
+    6: ["ALTER TABLE page ADD COLUMN warc_record_id VARCHAR"],
 }

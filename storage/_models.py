@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 __all__ = ["Alert", "Applicant", "CrawlLock", "Schedule", "Run", "PageRow", "LinkRow", "CheckRow", "ClaimRow", "EvidenceRow", "MetaRow", "SCHEMA_VERSION", "utcnow"]
 
-SCHEMA_VERSION = 5  # storage/_migrations.py brings older databases up to it
+SCHEMA_VERSION = 6  # storage/_migrations.py brings older databases up to it
 
 
 def utcnow() -> datetime:
@@ -113,6 +113,7 @@ class PageRow(SQLModel, table=True):
     rendered: bool = False
     render_reason: str | None = None
     size: int = 0  # bytes of the body: what a 304 saves next time
+    warc_record_id: str | None = None  # its response record in the run's WARC file
     fetched_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 

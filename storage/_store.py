@@ -90,6 +90,7 @@ def page_row(run_id: str, f: PageFacts) -> PageRow:
         rendered=f.rendered,
         render_reason=f.render_reason,
         size=f.size,
+        warc_record_id=f.warc_record_id,
         fetched_at=f.fetched_at,
         facts={
             "kind_reasons": f.kind_reasons,

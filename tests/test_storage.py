@@ -137,6 +137,7 @@ async def test_an_older_database_is_upgraded_without_losing_data(db_url: str) ->
         await conn.exec_driver_sql("ALTER TABLE page DROP COLUMN rendered")
         await conn.exec_driver_sql("ALTER TABLE page DROP COLUMN render_reason")
         await conn.exec_driver_sql("ALTER TABLE page DROP COLUMN size")
+        await conn.exec_driver_sql("ALTER TABLE page DROP COLUMN warc_record_id")
         await conn.exec_driver_sql("ALTER TABLE check_result DROP COLUMN extra")
         for column in ("status", "webhook", "claims"):
             await conn.exec_driver_sql(f"ALTER TABLE applicant DROP COLUMN {column}")
@@ -148,4 +149,4 @@ async def test_an_older_database_is_upgraded_without_losing_data(db_url: str) ->
         assert len(await store.run_links("new000000002")) == 1
         async with store.engine.connect() as conn:
             version = (await conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
-    assert version == "5"
+    assert version == "6"

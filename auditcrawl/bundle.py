@@ -1,0 +1,80 @@
+"""The evidence bundle: export, report, WARC and screenshots in one zip with a hashed manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ._exceptions import InputFileError
+
+__all__ = ["write_bundle", "verify_bundle", "MANIFEST"]
+
+MANIFEST = "manifest.json"
+
+
+def _entry(name: str, data: bytes) -> dict[str, Any]:
+    return {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+
+def write_bundle(document: dict[str, Any], report_html: str, out: Path) -> dict[str, Any]:
+    """Write the zip; returns its manifest. Files that are gone (a deleted WARC) are listed as missing."""
+    run_id = document["run"]["id"]
+    files: dict[str, bytes] = {
+        "export.json": json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8"),
+        "report.html": report_html.encode("utf-8"),
+    }
+    missing = []
+    warc = document["run"].get("options", {}).get("warc")
+    for label, path in [("warc", warc)] + [
+        ("screenshot", item["screenshot"]) for check in document["checks"].values() for item in check["evidence"] if item.get("screenshot")
+    ]:
+        if not path:
+            continue
+        source = Path(path)
+        name = f"{run_id}.warc.gz" if label == "warc" else f"screenshots/{source.name}"
+        if source.is_file():
+            files.setdefault(name, source.read_bytes())
+        else:
+            missing.append(str(path))
+    manifest = {
+        "run_id": run_id,
+        "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "files": [_entry(name, data) for name, data in files.items()],
+        "missing": missing,
+    }
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+        archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
+    return manifest
+
+
+def verify_bundle(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """Recompute every hash of the manifest; returns the manifest and the problems found."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InputFileError(f"{path}: not a readable zip file ({exc})") from None
+    problems: list[str] = []
+    with archive:
+        names = set(archive.namelist())
+        if MANIFEST not in names:
+            return {}, [f"{MANIFEST} is missing"]
+        try:
+            manifest = json.loads(archive.read(MANIFEST))
+            listed = {entry["path"]: entry for entry in manifest["files"]}
+        except (ValueError, KeyError, TypeError) as exc:
+            return {}, [f"{MANIFEST} is unreadable ({exc})"]
+        for name, entry in listed.items():
+            if name not in names:
+                problems.append(f"{name}: listed in the manifest but not in the bundle")
+                continue
+            data = archive.read(name)
+            if hashlib.sha256(data).hexdigest() != entry["sha256"] or len(data) != entry["size"]:
+                problems.append(f"{name}: sha256 or size does not match the manifest")
+        problems += [f"{name}: in the bundle but not in the manifest" for name in sorted(names - set(listed) - {MANIFEST})]
+    return manifest, problems

@@ -1,0 +1,68 @@
+"""The auditor's report: one self-contained HTML file (Jinja2, autoescaped, no external assets)."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+__all__ = ["render_report", "MAX_EMBEDDED_IMAGE"]
+
+MAX_EMBEDDED_IMAGE = 4 * 1024 * 1024  # a screenshot larger than this is left out of the HTML (the bundle has it)
+TITLES = {"3.1": "Practice landing page", "2.2": "Public industrial case studies", "3.2": "Industrial thought leadership"}
+CATEGORY_LABELS = {"product_design": "Product Design", "production_design": "Production Design", "production": "Production", "operations": "Operations"}
+ELEMENT_LABELS = [
+    ("customer_name", "Customer"), ("problem", "Problem"), ("solution", "Solution"), ("aws_services", "AWS services"),
+    ("industrial_domain", "Industrial domain"), ("third_party_applications", "ISV applications"),
+    ("completion_date", "Completion date"), ("outcomes", "Outcomes"),
+]
+
+
+def link(url: str) -> Markup:
+    """A link only for http(s) URLs; anything else is shown as text. Always escaped."""
+    if urlsplit(url).scheme in ("http", "https"):
+        return Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(url)
+    return Markup("{0}").format(url)
+
+
+def short_path(url: str, home: str) -> str:
+    origin = "/".join(home.split("/")[:3])
+    return url[len(origin):] or "/" if url.startswith(origin + "/") or url == origin else url
+
+
+def _data_uri(path: str) -> str | None:
+    file = Path(path)
+    if not file.is_file() or file.stat().st_size > MAX_EMBEDDED_IMAGE:
+        return None
+    data = file.read_bytes()
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii") if data.startswith(b"\x89PNG") else None
+
+
+def render_report(document: dict[str, Any]) -> str:
+    env = Environment(loader=PackageLoader("auditcrawl", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["short_path"] = short_path
+    screenshots: dict[str, str] = {}
+    for check in document["checks"].values():
+        for item in check["evidence"]:
+            if item.get("screenshot") and item["url"] not in screenshots:
+                uri = _data_uri(item["screenshot"])
+                if uri:
+                    screenshots[item["url"]] = uri
+    completeness = [(e["url"], e["completeness"]) for e in document["checks"]["2.2"]["evidence"] if e.get("completeness")]
+    return env.get_template("report.html.j2").render(
+        run=document["run"],
+        checks=list(document["checks"].items()),
+        claims=document.get("claims"),
+        titles=TITLES,
+        category_labels=CATEGORY_LABELS,
+        element_labels=ELEMENT_LABELS,
+        completeness=completeness,
+        screenshots=screenshots,
+        link=link,
+    )
+
+

@@ -1,0 +1,54 @@
+"""A WARC archive of every response fetched in a run (warcio; request and response records,
+each gzip-compressed on its own). Bodies are stored as auditcrawl read them, decompressed;
+Content-Encoding is dropped and Content-Length set to match, so every record replays as is."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+__all__ = ["WarcArchive"]
+
+_DROPPED = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+
+
+class WarcArchive:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._file = path.open("ab")
+        self._writer = WARCWriter(self._file, gzip=True)
+        self._lock = threading.Lock()
+        self.records = 0
+
+    def record(
+        self, url: str, request_headers: list[tuple[str, str]], status: int, reason: str,
+        headers: list[tuple[str, str]], body: bytes,
+    ) -> str:
+        """Write a request and its response; returns the response's WARC-Record-ID."""
+        kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED] + [("Content-Length", str(len(body)))]
+        response = self._writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body),
+            http_headers=StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol="HTTP/1.1"),
+        )
+        path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
+        request = self._writer.create_warc_record(
+            url, "request", payload=io.BytesIO(b""), length=0,
+            http_headers=StatusAndHeaders(f"GET /{path} HTTP/1.1", request_headers, is_http_request=True),
+        )
+        record_id = str(response.rec_headers.get_header("WARC-Record-ID"))
+        request.rec_headers.add_header("WARC-Concurrent-To", record_id)
+        with self._lock:
+            self._writer.write_record(response)
+            self._writer.write_record(request)
+            self._file.flush()  # a crash loses at most the record being written
+            self.records += 1
+        return record_id
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
