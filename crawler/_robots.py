@@ -15,11 +15,37 @@ __all__ = ["RobotsRules", "RobotsCache", "RobotsResponse", "product_token"]
 log = logging.getLogger(__name__)
 
 MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309: parse at least 500 KiB
+MAX_LINE_BYTES = 16_663  # Google's parser keeps this much of a line (a 16,664-byte buffer, terminator included)
+_USER_AGENT_KEYS = frozenset({"user-agent", "useragent", "user agent"})
+# Directives (and the misspellings Google's parser accepts) that belong inside a group.
+_KNOWN_KEYS = frozenset({
+    "allow", "disallow", "crawl-delay", "sitemap", "site-map", "request-rate", "visit-time", "host",
+    "dissallow", "dissalow", "disalow", "diasllow", "disallaw", "noindex", "clean-param",
+})
+
+
+def _as_google_reads_it(text: str) -> str:
+    """Bring a robots.txt to what Google's parser (the reference) decides on, before Protego:
+    a line is cut at 16,663 bytes; "User-agent: Foo Bar" names the agent "Foo"; and a line
+    with an unknown directive does not end a group of User-agent lines."""
+    lines = []
+    for raw in text.splitlines():
+        line = raw.encode("utf-8")[:MAX_LINE_BYTES].decode("utf-8", errors="ignore")
+        key, colon, value = line.partition(":")
+        name = key.strip().lower()
+        if colon and name in _USER_AGENT_KEYS:
+            tokens = value.split("#", 1)[0].split()
+            line = f"User-agent: {tokens[0] if tokens else ''}"
+        elif colon and name and not name.startswith("#") and name not in _KNOWN_KEYS:
+            continue
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def product_token(user_agent: str) -> str:
     """The token robots.txt groups are matched against: 'auditcrawl' in 'auditcrawl/0.1 (...)'."""
-    return user_agent.strip().split("/", 1)[0].split()[0]
+    words = user_agent.strip().split("/", 1)[0].split()
+    return words[0] if words else ""
 
 
 @dataclass(frozen=True)
@@ -51,7 +77,7 @@ class RobotsRules:
             return cls("allow_all", note=f"robots.txt answered {response.status}: no restrictions")
         text = response.body[:MAX_ROBOTS_BYTES].decode("utf-8-sig", errors="replace")
         try:
-            parser = Protego.parse(text)
+            parser = Protego.parse(_as_google_reads_it(text))
         except Exception as exc:  # Protego raises plain errors on garbage; garbage means no rules
             log.warning("unparseable robots.txt (%s): allowing all", exc)
             return cls("allow_all", note="robots.txt could not be parsed: no restrictions")
