@@ -86,12 +86,13 @@ def crawl(
     render: RenderOpt = None,
     user_agent: UserAgentOpt = None,
     allow_private: AllowPrivateOpt = None,
+    full: Annotated[bool | None, typer.Option("--full", help="Crawl on after every check is met.", show_default=False)] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Crawl a partner's site and decide 3.1, 2.2 and 3.2 with evidence."""
     settings = settings_from(
         config, as_of=as_of, db=db, max_pages=max_pages, delay=delay, concurrency=concurrency,
-        render=render, user_agent=user_agent, allow_private=allow_private,
+        render=render, user_agent=user_agent, allow_private=allow_private, full=full,
     )
     home = validate_url(home_url)
     claims = load_claims(claims_file, home) if claims_file is not None else None

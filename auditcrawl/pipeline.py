@@ -164,11 +164,19 @@ async def run_audit(
 
     warc_path = data_folder(settings.storage.db) / "warc" / f"{run.id}.warc.gz"
     archive = WarcArchive(warc_path)
+    def settled() -> bool:
+        """Every check met on what is known so far: more pages cannot undo that (evidence only grows)."""
+        assert crawler is not None
+        return all(c.status == "met" for c in evaluate(facts, crawler.outcome, settings.audit).values())
+
+    # Claims may name pages only a full crawl reaches; --full asks for everything.
+    early_stop = None if settings.crawl.full or claims is not None else settled
     async with Fetcher(settings.crawl, resolver=resolver, transport=transport, policy=policy, archive=archive) as fetcher:
         renderer = Renderer(settings.crawl, fetcher, browser_scope)
         crawler = Crawler(
             settings.crawl, fetcher, on_page=on_page, score_link=scorer, on_progress=on_progress,
-            renderer=None if settings.crawl.render == "never" else renderer, previous=previous, max_year=as_of.year + 1,
+            renderer=None if settings.crawl.render == "never" else renderer, previous=previous, settled=early_stop,
+            max_year=as_of.year + 1,
         )
         try:
             outcome = await crawler.run(home)

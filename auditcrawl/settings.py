@@ -50,6 +50,7 @@ class CrawlSettings:
     browser_path: str = "/usr/bin/chromium"
     screenshots: bool = True
     allow_private: bool = False
+    full: bool = False  # crawl on after every check is met (default: stop there)
     sitemap_max_urls: int = 5000
     sitemap_max_files: int = 20
 
@@ -88,6 +89,7 @@ OPTION_FIELDS: dict[str, tuple[str, str]] = {
     "render": ("crawl", "render"),
     "user_agent": ("crawl", "user_agent"),
     "allow_private": ("crawl", "allow_private"),
+    "full": ("crawl", "full"),
 }
 
 _SECTIONS: dict[str, type[Any]] = {

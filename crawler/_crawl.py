@@ -43,6 +43,7 @@ PageHandler = Callable[["CrawledPage"], Awaitable[None]]
 ProgressHandler = Callable[[int, int, str], None]
 
 OFFSITE_MIN_SCORE = 1.0  # an off-site link is fetched (one hop) only with an evidence cue
+SETTLE_CHECK_EVERY = 10  # pages between two looks at whether every check is already met
 
 
 def _default_scorer(link: Link, depth: int) -> float:
@@ -118,6 +119,7 @@ class CrawlOutcome:
     unrendered: list[str] = field(default_factory=list)  # pages that looked built by scripts, with rendering off
     browser_note: str | None = None
     not_modified: int = 0  # pages answered 304 to a conditional request
+    stopped_early: bool = False  # every check was met: the rest of the frontier was left
     interrupted: bool = False
 
     @property
@@ -141,6 +143,7 @@ class Crawler:
         on_progress: ProgressHandler | None = None,
         renderer: Renderer | None = None,
         previous: PreviousCrawl | None = None,
+        settled: Callable[[], bool] | None = None,
         min_year: int = 1995,
         max_year: int = 2100,
     ) -> None:
@@ -151,6 +154,8 @@ class Crawler:
         self.on_progress = on_progress
         self.renderer = renderer
         self.previous = previous
+        self.settled = settled
+        self._since_settle_check = 0
         self.render_memory = SiteRenderMemory()
         self.frontier = Frontier()
         self.years = (min_year, max_year)
@@ -175,8 +180,11 @@ class Crawler:
             if outcome.home_ok:
                 await self._seed_sitemaps()
             while True:
+                if self.settled is not None and self._since_settle_check >= SETTLE_CHECK_EVERY and len(self.frontier):
+                    self._since_settle_check = 0
+                    outcome.stopped_early = self.settled()
                 out_of_time = time.monotonic() - started > s.max_seconds
-                while not out_of_time and len(running) < s.concurrency and outcome.pages_fetched + len(running) < s.max_pages:
+                while not out_of_time and not outcome.stopped_early and len(running) < s.concurrency and outcome.pages_fetched + len(running) < s.max_pages:
                     entry = self.frontier.pop()
                     if entry is None:
                         break
@@ -199,7 +207,9 @@ class Crawler:
     def _finish(self, outcome: CrawlOutcome, started: float) -> None:
         s = self.settings
         remaining = len(self.frontier)
-        if remaining and outcome.pages_fetched >= s.max_pages:
+        if outcome.stopped_early:
+            outcome.notes.append(f"stopped early: all checks met after {outcome.pages_fetched} pages, {remaining} URLs left unvisited (--full visits them)")
+        elif remaining and outcome.pages_fetched >= s.max_pages:
             outcome.limits_hit.append(f"max_pages ({s.max_pages}) reached with {remaining} URLs still queued")
         elif remaining and time.monotonic() - started > s.max_seconds:
             outcome.limits_hit.append(f"max_seconds ({s.max_seconds:.0f}) reached with {remaining} URLs still queued")
@@ -249,6 +259,7 @@ class Crawler:
         result = await self.fetcher.fetch(entry.url, hop_filter=None if entry.offsite else self._hop_filter, validators=validators)
         if not result.robots_blocked:
             outcome.pages_fetched += 1
+            self._since_settle_check += 1
         outcome.graph.add_alias(entry.url, result.final_url)
         self.frontier.mark_seen(result.final_url)
         offsite = entry.offsite or not self.scope.contains(result.final_url)
