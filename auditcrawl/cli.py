@@ -221,6 +221,8 @@ def main(argv: list[str] | None = None) -> None:
         log.debug("internal failure", exc_info=True)
         err.print(f"internal error: {type(exc).__name__}: {exc} (run with -vv for details)", markup=False)
         sys.exit(1)
+    if code == 130:  # typer turns Ctrl-C into exit code 130 before it reaches us
+        err.print("interrupted: what was fetched is stored; the run is marked partial", markup=False)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import zlib
 import logging
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ import httpx
 from auditcrawl._exceptions import BodyTooLargeError, UnsafeDestinationError
 from auditcrawl.settings import CrawlSettings
 
+from ._decode import ACCEPT_ENCODING, BoundedDecoder, UnsupportedEncoding
 from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
 from ._safety import AddressPolicy, Resolver, SystemResolver, destination_problem, guarded_transport
 from ._slots import SlotTable
@@ -132,7 +134,11 @@ class Fetcher:
             transport=self._transport,
             follow_redirects=False,  # every hop is re-checked here
             timeout=httpx.Timeout(connect=min(t, 10.0), read=t, write=t, pool=None),
-            headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.5"},
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.5",
+                "Accept-Encoding": ACCEPT_ENCODING,  # decoded here, in bounded steps (see _decode.py)
+            },
             trust_env=False,
         )
         self._semaphore = asyncio.Semaphore(settings.concurrency)
@@ -247,8 +253,9 @@ class Fetcher:
             return _Response(status=None, headers={}, error=str(exc))
         except TimeoutError:
             return _Response(None, {}, error=f"no complete response within {self.settings.timeout * 3:.0f}s", retryable=True)
-        except httpx.TimeoutException:
-            return _Response(None, {}, error="timed out", retryable=True)
+        except httpx.TimeoutException as exc:
+            phase = type(exc).__name__.removesuffix("Timeout").lower() or "request"
+            return _Response(None, {}, error=f"timed out: no {phase} progress within {self.settings.timeout:g}s", retryable=True)
         except httpx.TransportError as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             return _Response(None, {}, error=f"connection failed: {message[:200]}", retryable=True)
@@ -273,15 +280,23 @@ class Fetcher:
             chunks: list[bytes] = []
             total = 0
             mime = _mime(r.headers)
-            async for chunk in r.aiter_bytes():  # decoded: the cap counts decompressed bytes
-                if not chunks and not mime:
-                    mime = _mime(r.headers, chunk)
-                if accept is not None and mime not in accept:
-                    return self._archived(r, _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}"))
-                total += len(chunk)
-                if total > max_bytes:
-                    raise BodyTooLargeError(f"body exceeds the {max_bytes}-byte cap")
-                chunks.append(chunk)
+            try:
+                decoder = BoundedDecoder(r.headers.get("content-encoding", ""))
+            except UnsupportedEncoding as exc:
+                return _Response(status, headers, content_type=mime, error=str(exc))
+            try:
+                async for raw in r.aiter_raw():
+                    for chunk in decoder.feed(raw):  # decoded step by step: the cap counts decompressed bytes
+                        if not chunks and not mime:
+                            mime = _mime(r.headers, chunk)
+                        if accept is not None and mime not in accept:
+                            return self._archived(r, _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}"))
+                        total += len(chunk)
+                        if total > max_bytes:
+                            raise BodyTooLargeError(f"body exceeds the {max_bytes}-byte cap")
+                        chunks.append(chunk)
+            except zlib.error as exc:
+                return _Response(status, headers, content_type=mime, error=f"corrupt {decoder.coding} body: {exc}")
             if accept is not None and mime not in accept and not chunks:
                 return _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}")
             log.debug("GET %s %s %d bytes %.2fs", url, status, total, time.monotonic() - started)

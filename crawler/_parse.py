@@ -22,6 +22,10 @@ _SKIP_EXT = re.compile(
     re.I,
 )
 _WS = re.compile(r"\s+")
+MAX_TEXT = 200_000  # characters of content analysed per page: plenty for any real page, bounded for hostile ones
+MAX_DEPTH = 2_000  # the parser slows down quadratically with nesting; no real page nests this deep
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"})
 
 
 @dataclass(frozen=True)
@@ -182,9 +186,28 @@ def _forms(tree: LexborHTMLParser) -> list[Form]:
     return forms
 
 
+def _cut_at_depth(html: str) -> tuple[str, bool]:
+    """The document up to where its elements nest deeper than MAX_DEPTH (a cheap count first)."""
+    if html.count("<") < 10 * MAX_DEPTH:
+        return html, False
+    depth = 0
+    for m in _TAG.finditer(html):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name not in _VOID:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return html[: m.start()], True
+    return html, False
+
+
 def parse_html(html: str, url: str) -> ParsedPage:
+    html, cut = _cut_at_depth(html)
     tree = LexborHTMLParser(html)
     page = ParsedPage(url=url)
+    if cut:
+        page.notes.append(f"HTML nested deeper than {MAX_DEPTH} levels: read up to that point")
     base = url
     base_node = tree.css_first("base[href]")
     if base_node is not None:
@@ -244,4 +267,7 @@ def parse_html(html: str, url: str) -> ParsedPage:
         main = tree.body
     page.text = _clean(main.text(separator=" ")) if main is not None else ""
     page.word_count = len(page.text.split())
+    if len(page.text) > MAX_TEXT:
+        page.text = page.text[:MAX_TEXT]
+        page.notes.append(f"only the first {MAX_TEXT} characters of the text were analysed")
     return page
