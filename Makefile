@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install system-deps lint clean
+.PHONY: demo test install system-deps lint clean bench
 
 install: $(STAMP)
 
@@ -31,6 +31,13 @@ lint: $(STAMP)
 
 test: $(STAMP) system-deps lint
 	$(BIN)/pytest -q
+
+# Benchmarks print numbers; they are not tests. nginx serves the generated site.
+bench: $(STAMP)
+	@command -v nginx >/dev/null 2>&1 || ls /usr/sbin/nginx >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null)
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python bench/dates.py
+	$(BIN)/python bench/crawl.py --pages 5000
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache

@@ -59,6 +59,8 @@ def sync_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Transactions are begun by _sqlite_begin below, not by the driver.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writing crawl
     cursor.execute("PRAGMA busy_timeout=30000")
@@ -158,12 +160,20 @@ async def _create_schema(engine: AsyncEngine, attempts: int = 5) -> None:
         raise StorageError(f"database schema version {version} is newer than this auditcrawl supports ({SCHEMA_VERSION})")
 
 
+def _sqlite_begin(connection: Any) -> None:
+    # IMMEDIATE takes the write lock at the start, so concurrent writers (tasks or processes) wait
+    # their turn under busy_timeout instead of failing when a read transaction tries to write.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 class Store:
     """Open with `async with Store(url) as store:`; the schema is created on first use."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine: AsyncEngine | None = None
+        # One write transaction at a time from this process; other processes wait on the database's lock.
+        self._write_lock = asyncio.Lock()
 
     @property
     def engine(self) -> AsyncEngine:
@@ -182,6 +192,7 @@ class Store:
         engine = create_async_engine(async_url(self.url))
         if engine.dialect.name == "sqlite":
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(engine.sync_engine, "begin", _sqlite_begin)
         try:
             await _create_schema(engine)
         except SQLAlchemyError as exc:
@@ -202,7 +213,7 @@ class Store:
         return AsyncSession(self.engine, expire_on_commit=False)
 
     async def create_run(self, run: Run) -> Run:
-        async with self.session() as session:
+        async with self._write_lock, self.session() as session:
             if run.applicant:
                 applicant = (await session.exec(select(Applicant).where(Applicant.name == run.applicant))).first()
                 if applicant is None:
@@ -215,7 +226,7 @@ class Store:
         return run
 
     async def add_pages(self, run_id: str, pages: Iterable[PageFacts], edges: Iterable[Edge]) -> None:
-        async with self.session() as session:
+        async with self._write_lock, self.session() as session:
             session.add_all([page_row(run_id, f) for f in pages])
             session.add_all([LinkRow(run_id=run_id, from_url=e.source, to_url=e.target, anchor=e.anchor, region=e.region, date_hint=e.date_hint) for e in edges])
             await session.commit()
@@ -234,7 +245,7 @@ class Store:
         claims: list[ClaimVerdict] | None = None,
         options: dict[str, Any] | None = None,
     ) -> None:
-        async with self.session() as session:
+        async with self._write_lock, self.session() as session:
             run = await session.get(Run, run_id)
             if run is None:
                 raise RunNotFoundError(f"no run {run_id!r}")
@@ -269,7 +280,7 @@ class Store:
 
     async def mark_run(self, run_id: str, status: str, note: str, finished_at: datetime) -> None:
         """Close a run that could not finish normally, keeping what it fetched."""
-        async with self.session() as session:
+        async with self._write_lock, self.session() as session:
             await session.exec(
                 update(Run).where(col(Run.id) == run_id).values(status=status, finished_at=finished_at)
             )
