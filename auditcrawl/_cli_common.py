@@ -46,6 +46,17 @@ def settings_from(config: Path | None, **flags: Any) -> Settings:
     return load_settings(config_path, os.environ, flags)
 
 
+def load_exports(settings: Settings, *run_ids: str) -> list[dict[str, Any]]:
+    """The JSON documents of stored runs (ids or unique prefixes), validated."""
+    from storage import Store, build_export
+
+    async def go() -> list[dict[str, Any]]:
+        async with Store(settings.storage.db) as store:
+            return [await build_export(store, run_id) for run_id in run_ids]
+
+    return run_async(go())
+
+
 def run_async(coro: Awaitable[T]) -> T:
     return asyncio.run(coro)  # type: ignore[arg-type]
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.text import Text
 
-from storage import Store, build_export
-
-from ._cli_common import ConfigOpt, DbOpt, app, check_writable, out, run_async, settings_from, write_text
+from ._cli_common import ConfigOpt, DbOpt, app, check_writable, load_exports, out, settings_from, write_text
 from ._terminal import print_verdicts
 from .bundle import verify_bundle, write_bundle
 from .report import render_report
@@ -26,15 +24,9 @@ def report(
     config: ConfigOpt = None,
 ) -> None:
     """Write a self-contained HTML report of a run (works offline, prints to PDF)."""
-    settings = settings_from(config, db=db)
-
-    async def go() -> dict[str, Any]:
-        async with Store(settings.storage.db) as store:
-            return await build_export(store, run_id)
-
     if out_file is not None:
         check_writable(out_file)
-    document = run_async(go())
+    (document,) = load_exports(settings_from(config, db=db), run_id)
     target = out_file or Path(f"auditcrawl-report-{document['run']['id']}.html")
     write_text(target, render_report(document))
     out.print(f"report written to {target}")
@@ -48,14 +40,8 @@ def bundle(
     config: ConfigOpt = None,
 ) -> None:
     """Write the evidence bundle: JSON export, HTML report, WARC, screenshots and a hashed manifest."""
-    settings = settings_from(config, db=db)
     check_writable(out_file)
-
-    async def go() -> dict[str, Any]:
-        async with Store(settings.storage.db) as store:
-            return await build_export(store, run_id)
-
-    document = run_async(go())
+    (document,) = load_exports(settings_from(config, db=db), run_id)
     manifest = write_bundle(document, render_report(document), out_file)
     out.print(f"bundle written to {out_file}: {len(manifest['files'])} files")
     for missing in manifest["missing"]:
@@ -76,10 +62,4 @@ def verify(bundle_file: Annotated[Path, typer.Argument(metavar="FILE.zip")]) -> 
 @app.command()
 def show(run_id: Annotated[str, typer.Argument(metavar="RUN_ID")], db: DbOpt = None, config: ConfigOpt = None) -> None:
     """The verdict cards of a run, in the terminal."""
-    settings = settings_from(config, db=db)
-
-    async def go() -> dict[str, Any]:
-        async with Store(settings.storage.db) as store:
-            return await build_export(store, run_id)
-
-    print_verdicts(out, run_async(go()))
+    print_verdicts(out, load_exports(settings_from(config, db=db), run_id)[0])

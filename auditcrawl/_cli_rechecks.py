@@ -17,7 +17,6 @@ from rules import diff_runs
 from storage import (
     Store,
     add_schedule,
-    build_export,
     due_schedules,
     get_partner,
     list_schedules,
@@ -36,6 +35,7 @@ from ._cli_common import (
     RenderOpt,
     UserAgentOpt,
     app,
+    load_exports,
     out,
     run_async,
     settings_from,
@@ -256,7 +256,7 @@ def history(
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Runs newest first with their three verdicts."""
+    """Runs newest first with their three verdicts (`runs` is the same list)."""
     settings = settings_from(config, db=db)
 
     async def go() -> list[dict[str, Any]]:
@@ -266,8 +266,10 @@ def history(
     rows = run_async(go())
     if as_json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+    elif rows:
+        print_runs(out, rows)
     else:
-        print_runs(out, rows) if rows else out.print("no runs")
+        out.print("no runs stored" + (f" for {applicant}" if applicant else ""))
 
 
 @app.command()
@@ -279,13 +281,8 @@ def diff(
     config: ConfigOpt = None,
 ) -> None:
     """What changed from RUN_A to RUN_B: per check, the status and the evidence."""
-    settings = settings_from(config, db=db)
-
-    async def go() -> dict[str, Any]:
-        async with Store(settings.storage.db) as store:
-            return diff_runs(await build_export(store, run_a), await build_export(store, run_b))
-
-    result = run_async(go())
+    before, after = load_exports(settings_from(config, db=db), run_a, run_b)
+    result = diff_runs(before, after)
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return

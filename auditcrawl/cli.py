@@ -15,7 +15,7 @@ from rules import Claims
 from storage import Store, build_export
 
 from . import _cli_evidence  # noqa: F401  registers report, bundle, verify, show
-from ._cli_rechecks import run_rows  # and registers schedule, scheduler, recheck, history, diff
+from ._cli_rechecks import history  # and registers schedule, scheduler, recheck, diff
 from ._cli_common import (
     AllowPrivateOpt,
     AsOfOpt,
@@ -29,6 +29,7 @@ from ._cli_common import (
     app,
     check_writable,
     err,
+    load_exports,
     out,
     run_async,
     settings_from,
@@ -36,7 +37,7 @@ from ._cli_common import (
     write_text,
 )
 from ._exceptions import AuditcrawlError, InputFileError, UsageError
-from ._terminal import crawl_progress, print_runs, print_verdicts
+from ._terminal import crawl_progress, print_verdicts
 from .claims import load_claims
 from .pipeline import inspect_urls, run_audit, validate_url
 from .report import render_report
@@ -140,15 +141,9 @@ def export(
     config: ConfigOpt = None,
 ) -> None:
     """Print a run's JSON document (schema_version 1)."""
-    settings = settings_from(config, db=db)
-
-    async def go() -> dict[str, Any]:
-        async with Store(settings.storage.db) as store:
-            return await build_export(store, run_id)
-
     if out_file is not None:
         check_writable(out_file)
-    document = run_async(go())
+    (document,) = load_exports(settings_from(config, db=db), run_id)
     if out_file is None:
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
@@ -163,19 +158,7 @@ def runs(
     config: ConfigOpt = None,
 ) -> None:
     """List stored runs, newest first, with their three verdicts."""
-    settings = settings_from(config, db=db)
-
-    async def go() -> list[dict[str, Any]]:
-        async with Store(settings.storage.db) as store:
-            return await run_rows(store, applicant)
-
-    rows = run_async(go())
-    if as_json:
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
-    elif rows:
-        print_runs(out, rows)
-    else:
-        out.print("no runs stored" + (f" for {applicant}" if applicant else ""))
+    history(applicant=applicant, as_json=as_json, db=db, config=config)
 
 
 @app.command()
