@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func
+from sqlalchemy import event, func, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -228,7 +228,12 @@ class Store:
     async def add_pages(self, run_id: str, pages: Iterable[PageFacts], edges: Iterable[Edge]) -> None:
         async with self._write_lock, self.session() as session:
             session.add_all([page_row(run_id, f) for f in pages])
-            session.add_all([LinkRow(run_id=run_id, from_url=e.source, to_url=e.target, anchor=e.anchor, region=e.region, date_hint=e.date_hint) for e in edges])
+            rows = [
+                {"run_id": run_id, "from_url": e.source, "to_url": e.target, "anchor": e.anchor, "region": e.region, "date_hint": e.date_hint}
+                for e in edges
+            ]
+            if rows:  # links are many (fifty a page): one executemany, not an ORM object each
+                await session.exec(insert(LinkRow), params=rows)
             await session.commit()
 
     async def finish_run(
