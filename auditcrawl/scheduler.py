@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 JOB_PREFIX = "schedule-"
 RESYNC_SECONDS = 10.0  # how often schedules added or removed by other processes are picked up
+STOP_GRACE_SECONDS = 20.0  # how long interrupted rechecks get to store what they fetched
 
 
 async def run_scheduled_job(schedule_id: int, db_url: str, base_flags: dict[str, Any] | None = None) -> None:
@@ -100,5 +101,11 @@ async def run_scheduler(db_url: str, base_flags: dict[str, Any] | None = None, s
                 except TimeoutError:
                     pass
         finally:
-            scheduler.shutdown(wait=True)
+            scheduler.shutdown(wait=False)
+            # a recheck still running is interrupted: its run is marked partial, what it fetched is kept
+            running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in running:
+                task.cancel()
+            if running:
+                await asyncio.wait(running, timeout=STOP_GRACE_SECONDS)
             log.info("scheduler stopped")
