@@ -11,6 +11,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
+from .report import ELEMENT_LABELS, short_path
+
 __all__ = ["crawl_progress", "print_verdicts", "print_runs", "STATUS_STYLE"]
 
 STATUS_STYLE = {"met": "bold green", "not_met": "bold red", "needs_review": "bold yellow"}
@@ -38,15 +40,10 @@ def crawl_progress(console: Console, max_pages: int) -> Iterator[Any]:
         yield update
 
 
-def _short(url: str, origin: str) -> str:
-    """Same-site URLs as paths, so click paths fit on a line; off-site URLs in full."""
-    return url[len(origin) :] or "/" if url.startswith(origin + "/") or url == origin else url
-
-
 def print_verdicts(console: Console, document: Mapping[str, Any]) -> None:
     """The verdict table, then each check's evidence with click paths and what was rejected."""
     run = document["run"]
-    origin = "/".join(run["home_url"].split("/")[:3])
+    home = run["home_url"]
     console.print(
         Text.assemble(
             ("Run ", "bold"), (run["id"], "bold cyan"), f"  {run['home_url']}  as of {run['as_of']}  ",
@@ -69,47 +66,41 @@ def print_verdicts(console: Console, document: Mapping[str, Any]) -> None:
             console.print(Text(f"  + {item['url']}{date}", style="green"), overflow="fold")
             path = item.get("click_path") or []
             if len(path) > 1:
-                console.print(Text("      path: " + " > ".join(_short(u, origin) for u in path), style="dim"), overflow="fold")
+                console.print(Text("      path: " + " > ".join(short_path(u, home) for u in path), style="dim"), overflow="fold")
         for item in check["rejected"][:8]:
             reason = item["reasons"][0] if item["reasons"] else ""
-            console.print(Text(f"  - {_short(item['url'], origin)}: {reason}", style="red"), overflow="fold")
+            console.print(Text(f"  - {short_path(item['url'], home)}: {reason}", style="red"), overflow="fold")
         if len(check["rejected"]) > 8:
             console.print(Text(f"    … {len(check['rejected']) - 8} more rejected (see the JSON export)", style="dim"))
         if check["status"] != "met":
             for reason in check["reasons"][:5]:
                 console.print(Text(f"  ! {reason}", style="yellow"), overflow="fold")
-    _print_completeness(console, document, origin)
-    _print_claims(console, document, origin)
+    _print_completeness(console, document, home)
+    _print_claims(console, document, home)
 
 
-_ELEMENT_HEADERS = (
-    ("customer_name", "customer"), ("problem", "problem"), ("solution", "solution"), ("aws_services", "AWS"),
-    ("industrial_domain", "domain"), ("third_party_applications", "ISV apps"), ("completion_date", "completed"),
-    ("outcomes", "outcomes"),
-)
 
-
-def _print_completeness(console: Console, document: Mapping[str, Any], origin: str) -> None:
+def _print_completeness(console: Console, document: Mapping[str, Any], home: str) -> None:
     """2.1.3 / 2.1.4: the eight elements of each counted case study."""
     items = [e for e in document["checks"]["2.2"]["evidence"] if e.get("completeness")]
     if not items:
         return
     table = Table(title="Case-study completeness (2.1.4) and recency (2.1.3)", expand=True)
     table.add_column("case study", overflow="fold")
-    for _, header in _ELEMENT_HEADERS:
+    for _, header in ELEMENT_LABELS:
         table.add_column(header, justify="center")
     table.add_column("≤18 months", justify="center")
     for item in items:
         c = item["completeness"]
-        marks = [Text("yes", style="green") if c["elements"][key] else Text("no", style="red") for key, _ in _ELEMENT_HEADERS]
+        marks = [Text("yes", style="green") if c["elements"][key] else Text("no", style="red") for key, _ in ELEMENT_LABELS]
         if c.get("anonymised"):
             marks[0] = Text("anonymised", style="yellow")
         recent = {True: Text("yes", style="green"), False: Text("no", style="red"), None: Text("?", style="yellow")}[c.get("within_18_months")]
-        table.add_row(_short(item["url"], origin), *marks, recent)
+        table.add_row(short_path(item["url"], home), *marks, recent)
     console.print(table)
 
 
-def _print_claims(console: Console, document: Mapping[str, Any], origin: str) -> None:
+def _print_claims(console: Console, document: Mapping[str, Any], home: str) -> None:
     if "claims" not in document:
         return
     table = Table(title="Applicant claims", expand=True)
@@ -117,7 +108,7 @@ def _print_claims(console: Console, document: Mapping[str, Any], origin: str) ->
         table.add_column(column, overflow="fold")
     for claim in document["claims"]:
         style = "green" if claim["verdict"] == "ok" else "red"
-        table.add_row(claim["claimed_as"].replace("_", " "), _short(claim["url"], origin), Text(claim["verdict"], style=style), "; ".join(claim["reasons"][:2]))
+        table.add_row(claim["claimed_as"].replace("_", " "), short_path(claim["url"], home), Text(claim["verdict"], style=style), "; ".join(claim["reasons"][:2]))
     console.print(table)
 
 

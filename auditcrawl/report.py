@@ -10,11 +10,12 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-__all__ = ["render_report", "MAX_EMBEDDED_IMAGE"]
+from rules import category_labels
+
+__all__ = ["render_report", "short_path", "ELEMENT_LABELS", "MAX_EMBEDDED_IMAGE"]
 
 MAX_EMBEDDED_IMAGE = 4 * 1024 * 1024  # a screenshot larger than this is left out of the HTML (the bundle has it)
 TITLES = {"3.1": "Practice landing page", "2.2": "Public industrial case studies", "3.2": "Industrial thought leadership"}
-CATEGORY_LABELS = {"product_design": "Product Design", "production_design": "Production Design", "production": "Production", "operations": "Operations"}
 ELEMENT_LABELS = [
     ("customer_name", "Customer"), ("problem", "Problem"), ("solution", "Solution"), ("aws_services", "AWS services"),
     ("industrial_domain", "Industrial domain"), ("third_party_applications", "ISV applications"),
@@ -30,6 +31,7 @@ def link(url: str) -> Markup:
 
 
 def short_path(url: str, home: str) -> str:
+    """Same-site URLs as paths, so click paths fit on a line; off-site URLs in full."""
     origin = "/".join(home.split("/")[:3])
     return url[len(origin):] or "/" if url.startswith(origin + "/") or url == origin else url
 
@@ -58,7 +60,7 @@ def render_report(document: dict[str, Any]) -> str:
         checks=list(document["checks"].items()),
         claims=document.get("claims"),
         titles=TITLES,
-        category_labels=CATEGORY_LABELS,
+        category_labels=category_labels(),
         element_labels=ELEMENT_LABELS,
         completeness=completeness,
         screenshots=screenshots,

@@ -7,7 +7,7 @@ from ._dates import DateFinding, publication_date
 from ._diff import diff_runs
 from ._gating import gate_reason
 from ._models import CHECK_IDS, CheckResult, Evidence, Kind, PageFacts, Status
-from ._vocab import CATEGORIES, TermMatcher, Vocabulary, load_vocabulary
+from ._vocab import CATEGORIES, TermMatcher, Vocabulary, category_labels, load_vocabulary
 
 __all__ = [
     "AuditContext",
@@ -24,6 +24,7 @@ __all__ = [
     "TermMatcher",
     "Vocabulary",
     "analyse_page",
+    "category_labels",
     "classify_kind",
     "detect_categories",
     "diff_runs",

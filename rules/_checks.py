@@ -12,17 +12,11 @@ from ._claims import Claims, ClaimVerdict, judge_claim
 from ._classify import is_dedicated_home
 from ._models import CheckResult, Evidence, Kind, PageFacts
 from ._textdates import parse_date_text
-from ._vocab import load_vocabulary
+from ._vocab import category_labels, load_vocabulary
 
 __all__ = ["evaluate", "evaluate_claims", "apply_listing_dates", "find_facts", "AuditContext"]
 
 EXPIRING_DAYS = 30  # 3.2 met but lapsing within a month: flagged "expiring"
-_CATEGORY_LABELS = {
-    "product_design": "Product Design",
-    "production_design": "Production Design",
-    "production": "Production",
-    "operations": "Operations",
-}
 
 
 def _plural(n: int, word: str) -> str:
@@ -32,7 +26,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def _labels(categories: list[str]) -> str:
-    return ", ".join(_CATEGORY_LABELS.get(c, c) for c in categories)
+    labels = category_labels()
+    return ", ".join(labels.get(c, c) for c in categories)
 
 
 @dataclass

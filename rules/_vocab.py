@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-__all__ = ["TermMatcher", "Vocabulary", "load_vocabulary", "detect_language", "modified_note_pattern", "CATEGORIES", "LANGUAGES"]
+__all__ = ["TermMatcher", "Vocabulary", "load_vocabulary", "detect_language", "modified_note_pattern", "category_labels", "CATEGORIES", "LANGUAGES"]
 
 CATEGORIES = ("product_design", "production_design", "production", "operations")
 
@@ -215,6 +215,11 @@ def load_vocabulary(lang: str = "en") -> Vocabulary:
         completion_words=TermMatcher(words["completion_words"]),
         anonymous_patterns=tuple(re.compile(p, re.IGNORECASE) for p in words["anonymous_patterns"]),
     )
+
+
+def category_labels() -> dict[str, str]:
+    """"product_design" -> "Product Design": the checklist's wording, from categories.toml."""
+    return {category.name: category.label for category in load_vocabulary().categories}
 
 
 def _all_months() -> tuple[tuple[str, ...], ...]:
