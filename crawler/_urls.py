@@ -65,9 +65,22 @@ def canonicalize(url: str, base: str | None = None) -> str | None:
     url = url.strip()
     if base is not None:
         try:
-            url = urljoin(base, url)
+            # "/path" needs only the base's origin (the usual site link); the rest goes through urljoin
+            url = _origin(base) + url if url.startswith("/") and not url.startswith("//") else urljoin(base, url)
         except ValueError:
             return None
+    return _canonical(url)
+
+
+@functools.lru_cache(maxsize=256)
+def _origin(base: str) -> str:
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Pages of one site link the same URLs over and over (navigation, footer): canonicalised once.
+@functools.lru_cache(maxsize=8192)
+def _canonical(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         port = parts.port

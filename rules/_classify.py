@@ -16,7 +16,7 @@ from ._completeness import assess_case_study
 from ._dates import publication_date
 from ._gating import gate_reason
 from ._models import Kind, PageFacts
-from ._vocab import Vocabulary, detect_language, load_vocabulary
+from ._vocab import Text, Vocabulary, detect_language, load_vocabulary
 
 __all__ = ["analyse_page", "classify_kind", "detect_categories", "score_link", "is_dedicated_home"]
 
@@ -91,8 +91,9 @@ def classify_kind(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: l
     return "other", "no page-kind signal"
 
 
-def detect_categories(heads: str, body: str, vocab: Vocabulary) -> dict[str, list[str]]:
+def detect_categories(heads: str | Text, body: str | Text, vocab: Vocabulary) -> dict[str, list[str]]:
     """Industrial categories with the terms that support them (heading hits weigh double)."""
+    heads, body = Text(heads) if isinstance(heads, str) else heads, Text(body) if isinstance(body, str) else body
     found: dict[str, list[str]] = {}
     for category in vocab.categories:
         matchers = (category.terms, category.acronyms, category.products)
@@ -108,6 +109,9 @@ def detect_categories(heads: str, body: str, vocab: Vocabulary) -> dict[str, lis
 def _aws_signals(texts: Iterable[str], vocab: Vocabulary) -> list[str]:
     found: dict[str, None] = {}
     for text in texts:
+        lowered = text.lower()
+        if not any(cue in lowered for cue in vocab.aws_cues):  # cheap: most pages name no partnership
+            continue
         for pattern in vocab.aws_partnership:
             for match in pattern.finditer(text):
                 found.setdefault(match.group(0), None)
@@ -149,7 +153,8 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     facts.notes = list(parsed.notes)
     heads = " | ".join([parsed.title or "", *parsed.headings])
     focus_text = " | ".join([parsed.title or "", *parsed.h1, parsed.description or ""])
-    category_terms = detect_categories(heads, f"{parsed.description or ''} {parsed.text}", vocab)
+    text = Text(parsed.text)  # lowercased and split into words once for every matcher below
+    category_terms = detect_categories(heads, Text(f"{parsed.description or ''} {parsed.text}"), vocab)
     facts.categories, facts.category_terms = list(category_terms), category_terms
     facts.industrial_focus = vocab.focus_phrases.search(focus_text)
     facts.other_industries = vocab.other_industries.find(f"{focus_text} {parsed.text[:5000]}")
@@ -160,9 +165,9 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
         facts.kind, reason = classify_kind(page.url, parsed, vocab, facts.categories)
     facts.kind_reasons = [reason]
     facts.aws_signals = _aws_signals([parsed.title or "", parsed.text, *parsed.image_alts], vocab)
-    services = vocab.aws_services.find(parsed.text)
+    services = vocab.aws_services.find(text)
     facts.aws_services = list(dict.fromkeys(vocab.aws_service_canonical.get(s.lower(), s) for s in services))
-    facts.isvs = vocab.isv_vendors.find(parsed.text)
+    facts.isvs = vocab.isv_vendors.find(text)
     if date_all or facts.kind in _DATED_KINDS:  # dating costs a few ms a page: only where it matters
         html = page.html if page.content_type in HTML_TYPES else ""
         finding = publication_date(html, page.final_url, parsed, vocab, as_of)

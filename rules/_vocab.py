@@ -10,33 +10,66 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-__all__ = ["TermMatcher", "Vocabulary", "load_vocabulary", "detect_language", "modified_note_pattern", "category_labels", "CATEGORIES", "LANGUAGES"]
+__all__ = ["TermMatcher", "Text", "Vocabulary", "load_vocabulary", "detect_language", "modified_note_pattern", "category_labels", "CATEGORIES", "LANGUAGES"]
 
 CATEGORIES = ("product_design", "production_design", "production", "operations")
-
-
-def _pattern(terms: list[str]) -> str:
-    """One alternation per kind of edge: word boundaries only where a term's edge is a letter or digit
-    of a spaced script (CJK text has no spaces, so "MES" stands as a word in "製造業向けにMESを")."""
-    groups: dict[tuple[bool, bool], list[str]] = {}
-    for term in sorted(terms, key=len, reverse=True):
-        edges = (term[0].isalnum() and not _is_cjk(term[0]), term[-1].isalnum() and not _is_cjk(term[-1]))
-        groups.setdefault(edges, []).append(re.escape(term))
-    parts = []
-    for (start, end), escaped in groups.items():
-        before = rf"(?<!{_NON_CJK_WORD}|-)" if start else ""
-        after = rf"(?!{_NON_CJK_WORD})" if end else ""
-        parts.append(f"{before}(?:{'|'.join(escaped)}){after}")
-    return "|".join(parts)
 
 
 # Boundaries are ASCII letters and digits: cheap for the regex engine, and right for CJK text
 # (no spaces). A Latin term touching an accented letter ("Fabrikänderung") is the rare miss.
 _NON_CJK_WORD = r"[A-Za-z0-9_]"
+_ASCII_RUN = re.compile(r"[a-z0-9]+")
 
 
 def _is_cjk(char: str) -> bool:
     return "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+
+
+def _is_edge(char: str) -> bool:
+    """A term edge that needs a word boundary: a letter or digit of a spaced script
+    (CJK text has no spaces, so "MES" stands as a word in "製造業向けにMESを")."""
+    return char.isalnum() and not _is_cjk(char)
+
+
+def _trie_pattern(terms: list[str]) -> str:
+    """The terms as one regex shaped like a trie: each position of the text costs one branch per
+    character rather than one try per term, and the engine skips to possible first characters.
+    Longer terms are tried before their prefixes, so the longest term at a position wins."""
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = True
+
+    def rest(node: dict[str, Any], last: str) -> str:
+        alternatives = [re.escape(char) + rest(child, char) for char, child in sorted(node.items()) if char]
+        if "" in node:
+            alternatives.append(rf"(?!{_NON_CJK_WORD})" if _is_edge(last) else "")
+        return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+
+    # The start boundary sits after the first character, (?<!x.), so every branch starts with a literal.
+    return "|".join(
+        re.escape(char) + (rf"(?<!{_NON_CJK_WORD}.|-.)" if _is_edge(char) else "") + rest(child, char)
+        for char, child in sorted(trie.items())
+    )
+
+
+class Text:
+    """A text prepared once for many matchers: lowercased, with its ASCII words as a set."""
+
+    __slots__ = ("raw", "lowered", "_words")
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.lowered = raw.lower()
+        self._words: frozenset[str] | None = None
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset(_ASCII_RUN.findall(self.lowered))
+        return self._words
 
 
 class TermMatcher:
@@ -46,31 +79,55 @@ class TermMatcher:
         self._case_sensitive = case_sensitive
         terms = [t for t in dict.fromkeys(terms) if t]
         self._canonical = {t if case_sensitive else t.lower(): t for t in terms}
+        # A term can match only where the text has each of its ASCII words (see Text), so most
+        # texts are ruled out by set lookups before any scan. Terms without one (CJK) always scan.
+        self._always = False
+        self._words_by_first: dict[str, list[frozenset[str]]] = {}
+        for term in terms:
+            words = _ASCII_RUN.findall(term.lower())
+            if not words:
+                self._always = True
+            else:
+                self._words_by_first.setdefault(words[0], []).append(frozenset(words))
+        self._first_words = frozenset(self._words_by_first)
         if not terms:
             self._regex: re.Pattern[str] | None = None
             return
         # Case-insensitive matchers search lowercased text: much faster than re.IGNORECASE on long alternations.
-        self._regex = re.compile(_pattern(terms if case_sensitive else [t.lower() for t in terms]))
+        self._regex = re.compile(_trie_pattern(terms if case_sensitive else [t.lower() for t in terms]), re.S)
 
-    def find(self, text: str) -> list[str]:
+    def _target(self, text: str | Text) -> str | None:
+        """The string to scan, or None when the text cannot hold any term."""
+        if self._regex is None or not (text.raw if isinstance(text, Text) else text):
+            return None
+        if isinstance(text, Text):
+            if not self._always and not self._may_match(text.words):
+                return None
+            return text.raw if self._case_sensitive else text.lowered
+        return text if self._case_sensitive else text.lower()
+
+    def _may_match(self, words: frozenset[str]) -> bool:
+        return any(needed <= words for first in self._first_words & words for needed in self._words_by_first[first])
+
+    def find(self, text: str | Text) -> list[str]:
         """Distinct terms found, in order of first appearance."""
-        if self._regex is None or not text:
+        target = self._target(text)
+        if target is None or self._regex is None:
             return []
         found: dict[str, None] = {}
-        for match in self._regex.finditer(self._prepare(text)):
+        for match in self._regex.finditer(target):
             found.setdefault(self._canonical.get(match.group(0), match.group(0)), None)
         return list(found)
 
-    def _prepare(self, text: str) -> str:
-        return text if self._case_sensitive else text.lower()
-
-    def positions(self, text: str) -> list[int]:
+    def positions(self, text: str | Text) -> list[int]:
         """Where the terms start in the text."""
         # positions in the lowercased text are positions in the text (lower() keeps lengths for the scripts used here)
-        return [m.start() for m in self._regex.finditer(self._prepare(text))] if self._regex is not None and text else []
+        target = self._target(text)
+        return [m.start() for m in self._regex.finditer(target)] if target is not None and self._regex is not None else []
 
-    def search(self, text: str) -> bool:
-        return self._regex is not None and bool(text) and self._regex.search(self._prepare(text)) is not None
+    def search(self, text: str | Text) -> bool:
+        target = self._target(text)
+        return target is not None and self._regex is not None and self._regex.search(target) is not None
 
 
 @dataclass(frozen=True)
@@ -107,6 +164,7 @@ class Vocabulary:
     offsite_patterns: tuple[re.Pattern[str], ...]
     categories: tuple[CategoryVocab, ...]
     aws_partnership: tuple[re.Pattern[str], ...]
+    aws_cues: tuple[str, ...]
     aws_services: TermMatcher
     aws_service_canonical: dict[str, str]
     isv_vendors: TermMatcher
@@ -199,6 +257,7 @@ def load_vocabulary(lang: str = "en") -> Vocabulary:
             for name in CATEGORIES
         ),
         aws_partnership=tuple(re.compile(p, re.IGNORECASE) for p in raw["aws_partnership"]["patterns"]),
+        aws_cues=tuple(raw["aws_partnership"]["cues"]),
         aws_services=TermMatcher(alias for group in services for alias in group),
         aws_service_canonical={alias.lower(): group[0] for group in services for alias in group},
         isv_vendors=TermMatcher(raw["isv"]["vendors"]),

@@ -175,3 +175,35 @@ def test_3_2_expiring_when_the_deciding_item_ages_out_soon() -> None:
     assert result.reasons[0] == "expiring: without new industrial material, 3.2 lapses on 2026-06-21"
     fresh = {a: facts[a], b: _facts(b, "thought_leadership", published=date(2026, 1, 5))}
     assert evaluate(fresh, _outcome(edges[:2]), AuditSettings(as_of=AS_OF))["3.2"].extra["expiring"] is False
+
+
+@pytest.mark.parametrize(
+    ("terms", "case_sensitive", "text", "found"),
+    [
+        (["digital twin", "digital twins", "twin"], False, "Our Digital Twins and a twin.", ["digital twins", "twin"]),
+        (["MES"], True, "製造業向けにMESを導入", ["MES"]),
+        (["MES"], True, "x-MES, MESH and mes", []),
+        (["MES"], True, "MES.", ["MES"]),
+        (["industrie 4.0"], False, "Industrie 4.0 ist da", ["industrie 4.0"]),
+        (["industrie 4.0"], False, "Industrie 4.01", []),
+        (["c++"], False, "written in C++ code", ["c++"]),
+        (["プラント"], False, "化学プラントの", ["プラント"]),
+        (["plm", "cad"], False, "PLMx and xCAD", []),
+        (["aws iot sitewise", "sitewise edge"], False, "AWS IoT SiteWise Edge", ["aws iot sitewise"]),
+    ],
+)
+def test_term_matcher_with_and_without_prepared_text(terms: list[str], case_sensitive: bool, text: str, found: list[str]) -> None:
+    from rules._vocab import TermMatcher, Text
+
+    matcher = TermMatcher(terms, case_sensitive=case_sensitive)
+    assert matcher.find(text) == found
+    assert matcher.find(Text(text)) == found  # the word-set shortcut never hides a match
+    assert matcher.search(Text(text)) is bool(found)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es", "it", "ja", "*"])
+def test_every_partnership_pattern_names_a_cue(lang: str) -> None:
+    """Pages without a cue are not searched with the patterns, so a pattern without one would never fire."""
+    vocab = load_vocabulary(lang)
+    for pattern in vocab.aws_partnership:
+        assert any(cue in pattern.pattern.lower() for cue in vocab.aws_cues), pattern.pattern
