@@ -45,7 +45,6 @@ from ._terminal import STATUS_STYLE, print_runs
 from .claims import load_claims
 from .pipeline import validate_url
 from .rechecks import REGRESSION_EXIT_CODE, RecheckOutcome, recheck_partner
-from .scheduler import run_scheduler
 from .settings import OPTION_FIELDS
 
 __all__ = ["run_rows", "parse_every"]
@@ -185,6 +184,8 @@ def scheduler(
     Crawl flags given here apply to every recheck, under each schedule's own options."""
     given = _flags(as_of=as_of, delay=delay, concurrency=concurrency, render=render, user_agent=user_agent, allow_private=allow_private)
     settings = settings_from(config, db=db, **given)
+    from .scheduler import run_scheduler  # APScheduler loads for the scheduler command only
+
     run_async(run_scheduler(settings.storage.db, given))
 
 

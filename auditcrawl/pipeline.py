@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -129,13 +130,11 @@ async def run_audit(
     facts: dict[str, PageFacts] = {}
     pending: list[PageFacts] = []
     crawler: Crawler | None = None
-    edges_written = 0
 
     async def flush() -> None:
-        nonlocal pending, edges_written
+        nonlocal pending
         batch, pending = pending, []
-        edges = crawler.outcome.graph.edges if crawler is not None and hasattr(crawler, "outcome") else []
-        new_edges, edges_written = edges[edges_written:], len(edges)
+        new_edges = crawler.outcome.graph.take_new_edges() if crawler is not None and hasattr(crawler, "outcome") else []
         if batch or new_edges:
             await store.add_pages(run.id, batch, new_edges)
 
@@ -148,6 +147,8 @@ async def run_audit(
             return
         facts.setdefault(f.key, f)
         pending.append(f)
+        if f.industrial:
+            candidates[f.kind] += 1
         if len(pending) >= FLUSH_EVERY:
             await flush()
 
@@ -164,9 +165,22 @@ async def run_audit(
 
     warc_path = data_folder(settings.storage.db) / "warc" / f"{run.id}.warc.gz"
     archive = WarcArchive(warc_path)
+    candidates: Counter[str] = Counter()  # industrial pages by kind
+    last_look = (-1, 0)  # candidates and pages at the last full evaluation
+
     def settled() -> bool:
-        """Every check met on what is known so far: more pages cannot undo that (evidence only grows)."""
+        """Every check met on what is known so far: more pages cannot undo that (evidence only grows).
+        The full evaluation walks the whole link graph, so it runs only when it could answer yes: enough
+        candidates, and new ones (or twice the pages, for shorter click paths) since the last look."""
+        nonlocal last_look
         assert crawler is not None
+        a, pages = settings.audit, crawler.outcome.pages_fetched
+        if candidates["case_study"] < a.min_case_studies or not candidates["thought_leadership"]:
+            return False
+        found = sum(candidates.values())
+        if found == last_look[0] and pages < 2 * last_look[1]:
+            return False
+        last_look = (found, pages)
         return all(c.status == "met" for c in evaluate(facts, crawler.outcome, settings.audit).values())
 
     # Claims may name pages only a full crawl reaches; --full asks for everything.

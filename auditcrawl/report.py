@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from rules import category_labels
@@ -45,6 +44,8 @@ def _data_uri(path: str) -> str | None:
 
 
 def render_report(document: dict[str, Any]) -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape  # loaded for reports only
+
     env = Environment(loader=PackageLoader("auditcrawl", "templates"), autoescape=select_autoescape(["html", "j2"]))
     env.filters["short_path"] = short_path
     screenshots: dict[str, str] = {}

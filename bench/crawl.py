@@ -126,7 +126,7 @@ def main() -> None:
     try:
         ours = measure(
             [str(bindir / "auditcrawl"), "crawl", url, "--delay", "0", "--concurrency", str(args.concurrency),
-             "--max-pages", "6000", "--allow-private", "--full", "--db", f"sqlite:///{work}/bench.db"], env)
+             "--max-pages", "6000", "--allow-private", "--db", f"sqlite:///{work}/bench.db"], env)
         scrapy = measure([str(bindir / "scrapy"), "runspider", str(HERE / "scrapy_spider.py"), "-a", f"start={url}"], env)
     finally:
         nginx.terminate()

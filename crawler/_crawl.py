@@ -335,8 +335,8 @@ class Crawler:
         graph = self.outcome.graph
         follow = not page.parsed.nofollow and "nofollow" not in page.headers.get("x-robots-tag", "").lower()
         depth = page.depth + 1
+        graph.add_edges([Edge(page.final_url, link.url, link.anchor, link.region, link.date_hint) for link in page.parsed.links])
         for link in page.parsed.links:
-            graph.edges.append(Edge(page.final_url, link.url, link.anchor, link.region, link.date_hint))
             if not follow or self.frontier.seen(link.url):
                 continue
             score = self.score_link(link, depth)

@@ -10,9 +10,6 @@ import io
 import logging
 import re
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-
 from ._parse import ParsedPage
 
 __all__ = ["parse_pdf", "MAX_PDF_PAGES"]
@@ -25,6 +22,10 @@ _WS = re.compile(r"\s+")
 
 
 def parse_pdf(body: bytes, url: str) -> ParsedPage:
+    # pypdf (with its image and crypto stacks) loads on the first PDF: most crawls never meet one
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     page = ParsedPage(url=url, is_pdf=True)
     try:
         reader = PdfReader(io.BytesIO(body), strict=False)

@@ -141,7 +141,7 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
     borderline: list[Evidence] = []
     for f, why in candidates:
         problems = [p for p in (ctx.access_problem(f), ctx.reach_problem(f, max_clicks)) if p]
-        linked = {ctx.outcome.graph.resolve(e.target) for e in ctx.outcome.graph.edges if e.source == f.final_url}
+        linked = set(ctx.outcome.graph.links_from(f.final_url))
         notes = why + [f"industrial categories: {_labels(f.categories)}"]
         notes.append(f"names technology partners: {', '.join(f.isvs[:8])}" if f.isvs else "names no technology partner (ISV)")
         notes.append(f"links to {_plural(len(linked & case_study_urls), 'case study')}")
@@ -264,7 +264,7 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
 def apply_listing_dates(facts: dict[str, PageFacts], outcome: CrawlOutcome, as_of: date) -> None:
     """Date undated items from the date a listing page shows beside the link to them."""
     hints: dict[str, list[str]] = {}
-    for edge in outcome.graph.edges:
+    for edge in outcome.graph.dated_edges:
         if edge.date_hint:
             hints.setdefault(outcome.graph.resolve(edge.target), []).append(edge.date_hint)
     for f in facts.values():

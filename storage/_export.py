@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-import jsonschema
-
 from auditcrawl._exceptions import AuditcrawlError
 
 from ._models import EvidenceRow
@@ -29,6 +27,8 @@ def export_schema() -> dict[str, Any]:
 
 def validate_export(document: dict[str, Any]) -> None:
     """Raise AuditcrawlError naming the first place the document breaks the schema."""
+    import jsonschema  # loaded on the first export, not by every crawl
+
     validator = jsonschema.Draft202012Validator(export_schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:

@@ -115,7 +115,7 @@ def _facts(url: str, kind: str, *, categories: list[str] | None = None, publishe
 
 def _outcome(edges: list[tuple[str, str]], limits: list[str] | None = None) -> CrawlOutcome:
     home = "https://p.com/"
-    outcome = CrawlOutcome(home_url=home, graph=CrawlGraph(home=home, edges=[Edge(a, b, "", "main") for a, b in edges]))
+    outcome = CrawlOutcome(home_url=home, graph=CrawlGraph.of(home, [Edge(a, b, "", "main") for a, b in edges]))
     outcome.home = CrawledPage.from_fetch(FetchResult(url=home, final_url=home, status=200, content_type="text/html", body=b"<html></html>"))
     outcome.limits_hit = limits or []
     return outcome
