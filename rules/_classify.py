@@ -23,6 +23,7 @@ __all__ = ["analyse_page", "classify_kind", "detect_categories", "score_link", "
 CATEGORY_MIN_SCORE = 2
 _REGION_WEIGHT = {"nav": 0.5, "header": 0.4, "main": 0.3, "body": 0.2, "aside": 0.1, "footer": 0.1}
 _DATED_KINDS = ("case_study", "thought_leadership")
+_KEPT_HEADERS = ("etag", "last-modified")  # the validators of the next run's conditional requests
 
 
 def _segments(url: str) -> list[str]:
@@ -137,7 +138,7 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
         error=page.error,
         robots_blocked=page.robots_blocked,
         sha256=page.sha256,
-        headers=page.headers,
+        headers={k: v for k, v in page.headers.items() if k in _KEPT_HEADERS},
         rendered=page.rendered,
         render_reason=page.render_reason,
         size=len(page.body),

@@ -13,7 +13,7 @@ Kind = Literal["landing_page", "case_study", "thought_leadership", "listing", "o
 CHECK_IDS = ("3.1", "2.2", "3.2")
 
 
-@dataclass
+@dataclass(slots=True)  # one per page of a large site: no per-instance dict
 class PageFacts:
     """Everything the checks need to know about one fetched page; no page body."""
 

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, insert
+from sqlalchemy import bindparam, event, func, insert
+from sqlalchemy import update as sa_update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -264,12 +265,16 @@ class Store:
                     ClaimRow(run_id=run_id, position=position, url=claim.url, claimed_as=claim.claimed_as,
                              verdict=claim.verdict, final_url=claim.final_url, reasons=claim.reasons)
                 )
-            rows = (await session.exec(select(PageRow).where(PageRow.run_id == run_id))).all()
-            for row in rows:
-                path = click_paths.get(row.final_url)
-                if path is not None and path != row.click_path:
-                    row.click_path = path
-                    session.add(row)
+            # One executemany over the pages' URLs: a large run's rows are never all loaded at once.
+            urls = (await session.exec(select(PageRow.final_url).where(PageRow.run_id == run_id))).all()
+            params = [{"b_run": run_id, "b_url": url, "b_path": click_paths[url]} for url in set(urls) if url in click_paths]
+            if params:
+                table = PageRow.__table__  # type: ignore[attr-defined]  # Core, not ORM: a bulk update keyed by URL, not by primary key
+                connection = await session.connection()
+                await connection.execute(
+                    sa_update(table).where(table.c.run_id == bindparam("b_run"), table.c.final_url == bindparam("b_url")).values(click_path=bindparam("b_path")),
+                    params,
+                )
             for check_id, result in checks.items():
                 session.add(CheckRow(run_id=run_id, check_id=check_id, status=result.status, summary=result.summary, reasons=result.reasons, extra=result.extra))
                 for counted, items in ((True, result.evidence), (False, result.rejected)):
