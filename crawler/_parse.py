@@ -21,7 +21,6 @@ _SKIP_EXT = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|bmp|tiff?|css|js|mjs|json|woff2?|ttf|eot|mp[34]|m4a|wav|avi|mov|webm|zip|gz|tgz|rar|7z|exe|dmg|msi|iso|docx?|xlsx?|pptx?|csv|xml|rss|atom)$",
     re.I,
 )
-_WS = re.compile(r"\s+")
 MAX_TEXT = 200_000  # characters of content analysed per page: plenty for any real page, bounded for hostile ones
 MAX_DEPTH = 2_000  # the parser slows down quadratically with nesting; no real page nests this deep
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
@@ -90,7 +89,8 @@ def decode_html(body: bytes, content_type_header: str = "") -> str:
 
 
 def _clean(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
+    # str.split() splits on the same whitespace as \s, and is several times faster than re.sub
+    return " ".join(text.split()) if text else ""
 
 
 def _region(node: LexborNode) -> str:

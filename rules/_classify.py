@@ -155,11 +155,11 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     heads = " | ".join([parsed.title or "", *parsed.headings])
     focus_text = " | ".join([parsed.title or "", *parsed.h1, parsed.description or ""])
     text = Text(parsed.text)  # lowercased and split into words once for every matcher below
-    category_terms = detect_categories(heads, Text(f"{parsed.description or ''} {parsed.text}"), vocab)
+    category_terms = detect_categories(heads, text.prefixed(parsed.description or ""), vocab)
     facts.categories, facts.category_terms = list(category_terms), category_terms
     facts.industrial_focus = vocab.focus_phrases.search(focus_text)
     facts.other_industries = vocab.other_industries.find(f"{focus_text} {parsed.text[:5000]}")
-    facts.gated = gate_reason(page.status, page.url, page.redirects, parsed, vocab)
+    facts.gated = gate_reason(page.status, page.url, page.redirects, parsed, vocab, text)
     facts.kind, reason = classify_kind(page.final_url, parsed, vocab, facts.categories)
     if facts.gated and page.url != page.final_url:
         # A link to a case study that lands on a login page is still that case study, gated.

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from crawler import ParsedPage
 
-from ._vocab import Vocabulary
+from ._vocab import Text, Vocabulary
 
 __all__ = ["gate_reason"]
 
@@ -20,7 +20,8 @@ def _login_url(url: str, vocab: Vocabulary) -> bool:
 
 
 def gate_reason(
-    status: int | None, requested: str, redirects: list[str], parsed: ParsedPage | None, vocab: Vocabulary
+    status: int | None, requested: str, redirects: list[str], parsed: ParsedPage | None, vocab: Vocabulary,
+    text: Text | None = None,
 ) -> str | None:
     """Why the page's content is not public, or None when it is."""
     if status in (401, 407):
@@ -33,13 +34,15 @@ def gate_reason(
     if parsed is None:
         return None
     short = parsed.word_count < TEASER_WORDS
-    if any(form.has_password for form in parsed.forms) and (short or vocab.login_phrases.search(parsed.text)):
+    body = text if text is not None else Text(parsed.text)
+    if any(form.has_password for form in parsed.forms) and (short or vocab.login_phrases.search(body)):
         return "content behind a login form"
-    if vocab.login_phrases.search(parsed.text) and short:
+    if short and vocab.login_phrases.search(body):
         return "page asks the visitor to sign in to read"
     for form in parsed.forms:
         # A contact form beside real content is not a gate; a download form in front of a teaser is.
-        asks_for_leads = vocab.leadgen_phrases.search(form.submit_text) or vocab.leadgen_phrases.search(parsed.text)
-        if form.has_email and short and asks_for_leads:
+        if not (form.has_email and short):
+            continue
+        if vocab.leadgen_phrases.search(form.submit_text) or vocab.leadgen_phrases.search(body):
             return f"content behind a lead-generation form ({form.visible_fields} fields, '{form.submit_text or 'submit'}')"
     return None

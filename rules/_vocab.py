@@ -65,6 +65,12 @@ class Text:
         self.lowered = raw.lower()
         self._words: frozenset[str] | None = None
 
+    def prefixed(self, prefix: str) -> Text:
+        """`prefix` + " " + this text, reusing this text's words."""
+        joined = Text(f"{prefix} {self.raw}")
+        joined._words = self.words | Text(prefix).words
+        return joined
+
     @property
     def words(self) -> frozenset[str]:
         if self._words is None:
