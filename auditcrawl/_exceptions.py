@@ -25,6 +25,7 @@ __all__ = [
     "BodyTooLargeError",
     "StorageError",
     "RunNotFoundError",
+    "ResumeError",
 ]
 
 
@@ -68,3 +69,7 @@ class StorageError(AuditcrawlError):
 
 class RunNotFoundError(AuditcrawlError):
     exit_code = 2
+
+
+class ResumeError(UsageError):
+    """A run that cannot be taken up: finished, or still crawling in another process."""

@@ -40,6 +40,7 @@ from ._exceptions import AuditcrawlError, InputFileError, UsageError
 from ._terminal import crawl_progress, print_verdicts
 from .claims import load_claims
 from .pipeline import inspect_urls, run_audit, validate_url
+from .resume import resume_audit
 from .report import render_report
 from .screenshots import data_folder
 from .settings import Settings
@@ -49,11 +50,16 @@ __all__ = ["app", "main"]
 log = logging.getLogger("auditcrawl")
 
 async def _audit(
-    home_url: str, settings: Settings, applicant: str | None, json_out: Path | None, claims: Claims | None = None
+    home_url: str | None, settings: Settings, applicant: str | None, json_out: Path | None, claims: Claims | None = None,
+    resume: str | None = None,
 ) -> dict[str, Any]:
     async with Store(settings.storage.db) as store:
         with crawl_progress(err, settings.crawl.max_pages) as update:
-            report = await run_audit(home_url, settings, store, applicant=applicant, on_progress=update, claims=claims)
+            if resume is not None:
+                report = await resume_audit(resume, settings, store, on_progress=update)
+            else:
+                assert home_url is not None
+                report = await run_audit(home_url, settings, store, applicant=applicant, on_progress=update, claims=claims)
         document = await build_export(store, report.run_id)
     if json_out is not None:
         write_json(json_out, document)
@@ -75,7 +81,7 @@ def _root(
 
 @app.command()
 def crawl(
-    home_url: Annotated[str, typer.Argument(help="The partner's home page URL.", metavar="HOME_URL", show_default=False)],
+    home_url: Annotated[str | None, typer.Argument(help="The partner's home page URL.", metavar="HOME_URL", show_default=False)] = None,
     applicant: Annotated[str | None, typer.Option(help="The applicant's name, stored with the run.")] = None,
     as_of: AsOfOpt = None,
     claims_file: Annotated[Path | None, typer.Option("--claims", help="JSON or TOML with the URLs the applicant submitted.", show_default=False)] = None,
@@ -88,6 +94,10 @@ def crawl(
     user_agent: UserAgentOpt = None,
     allow_private: AllowPrivateOpt = None,
     full: Annotated[bool | None, typer.Option("--full", help="Crawl on after every check is met.", show_default=False)] = None,
+    resume: Annotated[
+        str | None,
+        typer.Option("--resume", metavar="RUN_ID", help="Finish a run whose crawl was killed, with the settings it started with.", show_default=False),
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Crawl a partner's site and decide 3.1, 2.2 and 3.2 with evidence."""
@@ -95,11 +105,16 @@ def crawl(
         config, as_of=as_of, db=db, max_pages=max_pages, delay=delay, concurrency=concurrency,
         render=render, user_agent=user_agent, allow_private=allow_private, full=full,
     )
-    home = validate_url(home_url)
-    claims = load_claims(claims_file, home) if claims_file is not None else None
+    if resume is not None:
+        if home_url is not None or claims_file is not None or applicant is not None:
+            raise UsageError("--resume takes the home URL, applicant and claims of the run it finishes: give none of them")
+    elif home_url is None:
+        raise UsageError("give the partner's home page URL (or --resume RUN_ID)")
+    home = validate_url(home_url) if home_url is not None else None
+    claims = load_claims(claims_file, home) if claims_file is not None and home is not None else None
     if json_out is not None:
         check_writable(json_out)
-    run_async(_audit(home_url, settings, applicant, json_out, claims))
+    run_async(_audit(home_url, settings, applicant, json_out, claims, resume))
 
 
 @app.command()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +25,7 @@ from crawler import (
     Link,
     Renderer,
     Resolver,
+    ResumePoint,
     SiteScope,
     WarcArchive,
     canonicalize,
@@ -44,7 +48,7 @@ from ._exceptions import InvalidURLError
 from .screenshots import data_folder, screenshot_folder, take_evidence_screenshots
 from .settings import Settings
 
-__all__ = ["AuditReport", "run_audit", "inspect_urls", "validate_url", "run_status"]
+__all__ = ["AuditReport", "run_audit", "audit_run", "archive_path", "inspect_urls", "validate_url", "run_status"]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +62,11 @@ def validate_url(url: str) -> str:
     if canonical is None or "://" not in url.strip():
         raise InvalidURLError(f"not an absolute http(s) URL: {url!r}")
     return canonical
+
+
+def archive_path(db: str, run_id: str) -> Path:
+    """The run's WARC file: beside the database, named by the run (a resumed run appends to it)."""
+    return data_folder(db) / "warc" / f"{run_id}.warc.gz"
 
 
 def run_status(outcome: CrawlOutcome) -> str:
@@ -117,17 +126,43 @@ async def run_audit(
     previous: StoredCrawl | None = None,
 ) -> AuditReport:
     home = validate_url(home_url)
-    vocab = load_vocabulary("*")  # links are scored in every language the vocabularies know
     as_of = settings.audit.as_of
     run = Run(
         id=uuid.uuid4().hex[:12],
         applicant=applicant,
         home_url=home,
         as_of=as_of,
-        options={"crawl": asdict(settings.crawl), "audit": {**asdict(settings.audit), "as_of": as_of.isoformat()}},
+        options={
+            "crawl": asdict(settings.crawl),
+            "audit": {**asdict(settings.audit), "as_of": as_of.isoformat()},
+            "process": {"pid": os.getpid(), "host": socket.gethostname()},  # so a resume can tell it is not still running
+        },
     )
     await store.create_run(run)
-    facts: dict[str, PageFacts] = {}
+    return await audit_run(
+        run, settings, store, resolver=resolver, transport=transport, on_progress=on_progress, claims=claims,
+        policy=policy, previous=previous,
+    )
+
+
+async def audit_run(
+    run: Run,
+    settings: Settings,
+    store: Store,
+    *,
+    resolver: Resolver | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_progress: ProgressHandler | None = None,
+    claims: Claims | None = None,
+    policy: AddressPolicy | None = None,
+    previous: StoredCrawl | None = None,
+    resume_from: ResumePoint | None = None,
+    stored_facts: dict[str, PageFacts] | None = None,
+) -> AuditReport:
+    """Crawl and decide for a run that is in storage: a new one, or one taken up where it stopped."""
+    home, as_of = run.home_url, settings.audit.as_of
+    vocab = load_vocabulary("*")  # links are scored in every language the vocabularies know
+    facts: dict[str, PageFacts] = dict(stored_facts or {})
     pending: list[PageFacts] = []
     crawler: Crawler | None = None
 
@@ -163,9 +198,9 @@ async def run_audit(
             return None
         return f"outside the partner's site ({scope.domain})"
 
-    warc_path = data_folder(settings.storage.db) / "warc" / f"{run.id}.warc.gz"
+    warc_path = archive_path(settings.storage.db, run.id)
     archive = WarcArchive(warc_path)
-    candidates: Counter[str] = Counter()  # industrial pages by kind
+    candidates: Counter[str] = Counter(f.kind for f in facts.values() if f.industrial)  # industrial pages by kind
     last_look = (-1, 0)  # candidates and pages at the last full evaluation
 
     def settled() -> bool:
@@ -193,13 +228,18 @@ async def run_audit(
             max_year=as_of.year + 1,
         )
         try:
-            outcome = await crawler.run(home)
+            outcome = await crawler.run(home, resume_from)
             if claims is not None:
                 await _fetch_claimed(claims, fetcher, facts, pending, outcome, as_of)
             await flush()
             verdicts = evaluate_claims(claims, facts, outcome, settings.audit) if claims is not None else None
             checks = evaluate(facts, outcome, settings.audit, verdicts)
             notes = _notes(outcome)
+            if resume_from is not None:
+                notes.append(
+                    f"resumed after the crawl process stopped: {len(resume_from.pages)} stored pages kept, "
+                    f"{len(resume_from.archived)} taken from the archive without fetching them again"
+                )
             notes += [f"{f.final_url}: {'; '.join(f.notes)}" for f in facts.values() if f.notes][:20]
             if settings.crawl.screenshots:
                 folder = screenshot_folder(settings.storage.screenshots_dir, settings.storage.db) / run.id

@@ -7,7 +7,9 @@ request so tests can assert what the crawler asked for.
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +24,7 @@ class Page:
     status: int = 200
     content_type: str = "text/html; charset=utf-8"
     headers: Mapping[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering: a slow site, for tests that stop a crawl midway
 
 
 # Look up a page by (host without port, path with query); None means 404.
@@ -51,6 +54,8 @@ class _Handler(BaseHTTPRequestHandler):
         host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
         self.server.log.append((host, self.path, self.headers.get("User-Agent", "")))
         page = self.server.resolve(host, self.path) or _NOT_FOUND
+        if page.delay:
+            time.sleep(page.delay)
         body = page.body.encode("utf-8") if isinstance(page.body, str) else page.body
         etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
         if page.status == 200 and self.headers.get("If-None-Match") == etag:
@@ -80,6 +85,11 @@ class _Server(ThreadingHTTPServer):
     resolve: Resolver
     log: list[tuple[str, str, str]]
     not_modified: int
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that went away mid-answer (a killed crawl) is not the server's error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class SiteServer:

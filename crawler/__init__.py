@@ -1,10 +1,11 @@
 """Crawling: frontier, fetching, parsing. Knows nothing of verdicts."""
 
-from ._crawl import CrawledPage, Crawler, CrawlOutcome, LinkScorer, PreviousCrawl
+from ._crawl import CrawledPage, Crawler, CrawlOutcome, LinkScorer, PreviousCrawl, ResumePoint, StoredPage
 from ._fetch import HTML_TYPES, PAGE_TYPES, PDF_TYPES, Fetcher, FetchResult
 from ._graph import CrawlGraph, Edge
 from ._parse import Form, Link, ParsedPage, decode_html, parse_html
 from ._pdf import parse_pdf
+from ._replay import ArchivedResponses, read_archive
 from ._render import LAUNCH_ARGS, Renderer, RenderResult
 from ._render_policy import SiteRenderMemory, render_reason
 from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
@@ -16,6 +17,7 @@ from ._warc import WarcArchive
 
 __all__ = [
     "AddressPolicy",
+    "ArchivedResponses",
     "CrawlGraph",
     "CrawlOutcome",
     "CrawledPage",
@@ -35,6 +37,7 @@ __all__ = [
     "RenderResult",
     "Renderer",
     "Resolver",
+    "ResumePoint",
     "RobotsCache",
     "RobotsResponse",
     "RobotsRules",
@@ -42,6 +45,7 @@ __all__ = [
     "SiteScope",
     "SitemapEntry",
     "StaticResolver",
+    "StoredPage",
     "WarcArchive",
     "SystemResolver",
     "canonicalize",
@@ -52,6 +56,7 @@ __all__ = [
     "parse_html",
     "parse_pdf",
     "parse_sitemap",
+    "read_archive",
     "product_token",
     "refusal_reason",
     "registrable_domain",

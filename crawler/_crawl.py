@@ -25,7 +25,7 @@ from ._sitemaps import discover_sitemap_urls
 from ._traps import trap_reason
 from ._urls import SiteScope, canonicalize
 
-__all__ = ["Crawler", "CrawledPage", "CrawlOutcome", "LinkScorer", "PreviousCrawl"]
+__all__ = ["Crawler", "CrawledPage", "CrawlOutcome", "LinkScorer", "PreviousCrawl", "ResumePoint", "StoredPage"]
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,29 @@ class CrawledPage:
         return page
 
 
+@dataclass(frozen=True)
+class StoredPage:
+    """A page a killed run had already stored."""
+
+    url: str
+    final_url: str
+    depth: int
+    offsite: bool
+    robots_blocked: bool
+
+
+@dataclass
+class ResumePoint:
+    """Where a killed run stopped: the pages it stored and their links, and the responses it
+    archived but had not stored yet (handled again from the archive, never fetched again)."""
+
+    pages: list[StoredPage]
+    edges: list[Edge]
+    archived: list[FetchResult]
+    redirects: dict[str, str]  # requested URL -> where the archive shows it redirected
+    home: CrawledPage | None  # None when the home page itself was not stored
+
+
 @dataclass
 class CrawlOutcome:
     home_url: str
@@ -164,7 +187,8 @@ class Crawler:
         self._depth_skipped: set[str] = set()
         self._traps: dict[str, int] = {}
 
-    async def run(self, home_url: str) -> CrawlOutcome:
+    async def run(self, home_url: str, resume_from: ResumePoint | None = None) -> CrawlOutcome:
+        """Crawl from the home page, or carry on from where a killed run stopped."""
         s = self.settings
         home = canonicalize(home_url)
         assert home is not None, "the caller validates the home URL"
@@ -174,9 +198,12 @@ class Crawler:
         started = time.monotonic()
         running: set[asyncio.Task[None]] = set()
         try:
-            # The home page alone first: robots.txt, scope and sitemaps hinge on it.
-            self.frontier.mark_seen(home)
-            await self._process(FrontierEntry((0.0, 0, 0), home, 0, "seed"))
+            if resume_from is not None:
+                await self._restore(resume_from)
+            if outcome.home is None:
+                # The home page alone first: robots.txt, scope and sitemaps hinge on it.
+                self.frontier.mark_seen(home)
+                await self._process(FrontierEntry((0.0, 0, 0), home, 0, "seed"))
             if outcome.home_ok:
                 await self._seed_sitemaps()
             while True:
@@ -249,20 +276,60 @@ class Crawler:
             return True
         return False
 
+    async def _restore(self, point: ResumePoint) -> None:
+        """Take up a killed run: what it stored counts as fetched, the links of its pages are queued
+        again, and what it archived without storing is handled from the archive."""
+        outcome, frontier = self.outcome, self.frontier
+        outcome.graph.add_edges(point.edges, stored=True)
+        depth: dict[str, int] = {}
+        for p in point.pages:
+            frontier.mark_seen(p.url)
+            frontier.mark_seen(p.final_url)
+            self._final_seen.add(p.final_url)
+            outcome.graph.add_alias(p.url, p.final_url)
+            depth.setdefault(p.final_url, p.depth)
+            if p.robots_blocked:
+                outcome.robots_blocked.append(p.url)
+            else:
+                outcome.pages_fetched += 1
+        for requested, final in point.redirects.items():
+            frontier.mark_seen(requested)
+            outcome.graph.add_alias(requested, final)
+        for result in point.archived:
+            frontier.mark_seen(result.url)
+        outcome.home = point.home
+        link_depth: dict[str, int] = {}
+        for edge in point.edges:
+            if edge.source in depth:
+                d = depth[edge.source] + 1
+                link_depth[edge.target] = min(d, link_depth.get(edge.target, d))
+                self._enqueue(Link(edge.target, edge.anchor, edge.region, edge.date_hint), d)
+        # In archive order, which is fetch order: a page's depth is known from pages handled before it.
+        for result in point.archived:
+            seed = result.url == outcome.home_url
+            d = 0 if seed else link_depth.get(result.url, link_depth.get(outcome.graph.resolve(result.url), self.settings.max_depth))
+            entry = FrontierEntry((0.0, d, 0), result.url, d, "seed" if seed else "link")
+            page = await self._handle(entry, result, offsite=not self.scope.contains(result.final_url))
+            for link in page.parsed.links if page.parsed is not None and not page.offsite else ():
+                link_depth[link.url] = min(d + 1, link_depth.get(link.url, d + 1))
+
     async def _process(self, entry: FrontierEntry) -> None:
-        outcome = self.outcome
         if self.on_progress:
-            self.on_progress(outcome.pages_fetched, len(self.frontier), entry.url)
+            self.on_progress(self.outcome.pages_fetched, len(self.frontier), entry.url)
         if entry.url in self._final_seen:
             return  # already fetched as the target of a redirect
         validators = self.previous.validators(entry.url) if self.previous is not None else None
         result = await self.fetcher.fetch(entry.url, hop_filter=None if entry.offsite else self._hop_filter, validators=validators)
+        await self._handle(entry, result, offsite=entry.offsite or not self.scope.contains(result.final_url))
+
+    async def _handle(self, entry: FrontierEntry, result: FetchResult, *, offsite: bool) -> CrawledPage:
+        """One fetched (or archived) response: parse, render if needed, queue its links, hand it over."""
+        outcome = self.outcome
         if not result.robots_blocked:
             outcome.pages_fetched += 1
             self._since_settle_check += 1
         outcome.graph.add_alias(entry.url, result.final_url)
         self.frontier.mark_seen(result.final_url)
-        offsite = entry.offsite or not self.scope.contains(result.final_url)
         if result.robots_blocked:
             outcome.robots_blocked.append(entry.url)
         page = CrawledPage.from_fetch(result, depth=entry.depth, source=entry.source, offsite=offsite)
@@ -282,6 +349,7 @@ class Crawler:
             self._queue_links(page)
         await self.on_page(page)
         page.body, page.html = b"", ""  # the handler has what it needs; keep memory flat
+        return page
 
     async def _maybe_render(self, page: CrawledPage) -> None:
         """Render the page when its static HTML is not what a visitor sees (see _render_policy)."""
@@ -336,19 +404,25 @@ class Crawler:
         follow = not page.parsed.nofollow and "nofollow" not in page.headers.get("x-robots-tag", "").lower()
         depth = page.depth + 1
         graph.add_edges([Edge(page.final_url, link.url, link.anchor, link.region, link.date_hint) for link in page.parsed.links])
-        for link in page.parsed.links:
-            if not follow or self.frontier.seen(link.url):
-                continue
-            score = self.score_link(link, depth)
-            if not self.scope.contains(link.url):
-                if score >= OFFSITE_MIN_SCORE and self._offsite_queued < s.max_offsite_pages:
-                    self._offsite_queued += 1
-                    self.frontier.push(link.url, priority=score, depth=depth, source="offsite", offsite=True)
-                continue
-            if depth > s.max_depth:
-                self._depth_skipped.add(link.url)
-                continue
-            if self._is_trap(link.url):
-                self.frontier.mark_seen(link.url)
-                continue
-            self.frontier.push(link.url, priority=score, depth=depth, source="link")
+        if follow:
+            for link in page.parsed.links:
+                self._enqueue(link, depth)
+
+    def _enqueue(self, link: Link, depth: int) -> None:
+        """Queue a link found at `depth` clicks: in scope, not a trap, within the limits."""
+        s = self.settings
+        if self.frontier.seen(link.url):
+            return
+        score = self.score_link(link, depth)
+        if not self.scope.contains(link.url):
+            if score >= OFFSITE_MIN_SCORE and self._offsite_queued < s.max_offsite_pages:
+                self._offsite_queued += 1
+                self.frontier.push(link.url, priority=score, depth=depth, source="offsite", offsite=True)
+            return
+        if depth > s.max_depth:
+            self._depth_skipped.add(link.url)
+            return
+        if self._is_trap(link.url):
+            self.frontier.mark_seen(link.url)
+            return
+        self.frontier.push(link.url, priority=score, depth=depth, source="link")

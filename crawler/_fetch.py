@@ -273,7 +273,7 @@ class Fetcher:
             status = r.status_code
             retryable = status == 429 or 500 <= status < 600
             if status in _REDIRECTS or retryable or status == 304:
-                return await self._archived(r, _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}"))
+                return await self._archived(r, accept, _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}"))
             declared = r.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise BodyTooLargeError(f"body of {int(declared)} bytes exceeds the {max_bytes}-byte cap")
@@ -290,7 +290,7 @@ class Fetcher:
                         if not chunks and not mime:
                             mime = _mime(r.headers, chunk)
                         if accept is not None and mime not in accept:
-                            return await self._archived(r, _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}"))
+                            return await self._archived(r, accept, _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}"))
                         total += len(chunk)
                         if total > max_bytes:
                             raise BodyTooLargeError(f"body exceeds the {max_bytes}-byte cap")
@@ -300,14 +300,14 @@ class Fetcher:
             if accept is not None and mime not in accept and not chunks:
                 return _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}")
             log.debug("GET %s %s %d bytes %.2fs", url, status, total, time.monotonic() - started)
-            return await self._archived(r, _Response(status, headers, b"".join(chunks), mime))
+            return await self._archived(r, accept, _Response(status, headers, b"".join(chunks), mime))
 
-    async def _archived(self, r: httpx.Response, response: _Response) -> _Response:
+    async def _archived(self, r: httpx.Response, accept: frozenset[str] | None, response: _Response) -> _Response:
         """Write the exchange to the run's WARC file, when there is one."""
         if self.archive is not None and response.status is not None:
             # In a thread: gzip and digests release the GIL, so archiving runs beside the crawl.
             response.warc_record_id = await asyncio.to_thread(
                 self.archive.record, str(r.request.url), list(r.request.headers.items()), response.status,
-                r.reason_phrase, list(r.headers.items()), response.body,
+                r.reason_phrase, list(r.headers.items()), response.body, page=accept is not None,
             )
         return response

@@ -14,6 +14,9 @@ from warcio.warcwriter import WARCWriter
 __all__ = ["WarcArchive"]
 
 _DROPPED = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+# An extension field (WARC 1.1, section 5) on responses fetched for robots.txt or a sitemap:
+# a resumed crawl takes pages from the archive, and must know these are not pages.
+SUPPORT_FIELD = "Auditcrawl-Fetched-For"
 
 
 class WarcArchive:
@@ -27,7 +30,7 @@ class WarcArchive:
 
     def record(
         self, url: str, request_headers: list[tuple[str, str]], status: int, reason: str,
-        headers: list[tuple[str, str]], body: bytes,
+        headers: list[tuple[str, str]], body: bytes, *, page: bool = True,
     ) -> str:
         """Write a request and its response; returns the response's WARC-Record-ID."""
         kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED] + [("Content-Length", str(len(body)))]
@@ -40,6 +43,8 @@ class WarcArchive:
             url, "request", payload=io.BytesIO(b""), length=0,
             http_headers=StatusAndHeaders(f"GET /{path} HTTP/1.1", request_headers, is_http_request=True),
         )
+        if not page:
+            response.rec_headers.add_header(SUPPORT_FIELD, "robots.txt or sitemap")
         record_id = str(response.rec_headers.get_header("WARC-Record-ID"))
         request.rec_headers.add_header("WARC-Concurrent-To", record_id)
         with self._lock:

@@ -79,7 +79,7 @@ async def build_export(store: Store, run_id: str) -> dict[str, Any]:
             "pages_fetched": run.pages_fetched,
             "pages_rendered": run.pages_rendered,
             "notes": notes,
-            "options": run.options,
+            "options": {k: v for k, v in run.options.items() if k != "process"},  # which process ran it is local detail
         },
         "checks": {},
     }

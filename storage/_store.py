@@ -127,7 +127,7 @@ def page_facts(row: PageRow) -> PageFacts:
         published=row.published, date_source=row.date_source, word_count=int(stored.get("word_count", 0)),
         headers={k: v for k, v in (("etag", row.etag), ("last-modified", row.last_modified)) if v},
         notes=list(stored.get("notes", [])), completeness=stored.get("completeness"),
-        rendered=row.rendered, render_reason=row.render_reason, size=row.size,
+        rendered=row.rendered, render_reason=row.render_reason, size=row.size, warc_record_id=row.warc_record_id,
     )
 
 _SCHEMA_LOCK = 7_402_031  # PostgreSQL advisory lock id: one process creates the schema at a time
@@ -299,6 +299,16 @@ class Store:
             if run is not None:
                 run.notes = [*run.notes, note]
                 session.add(run)
+            await session.commit()
+
+    async def reopen_run(self, run_id: str, options: dict[str, Any]) -> None:
+        """A run taken up again: running, with what the new process adds to its options."""
+        async with self._write_lock, self.session() as session:
+            run = await session.get(Run, run_id)
+            if run is None:
+                raise RunNotFoundError(f"no run {run_id!r}")
+            run.status, run.finished_at, run.options = "running", None, {**run.options, **options}
+            session.add(run)
             await session.commit()
 
     async def get_run(self, run_id: str) -> Run:

@@ -12,7 +12,7 @@ import pytest
 from auditcrawl import AuditcrawlError, RunNotFoundError
 from crawler import Edge
 from rules import CheckResult, Evidence, PageFacts
-from storage import Run, Store, build_export, validate_export
+from storage import Run, Store, build_export, page_facts, validate_export
 
 
 def _facts(url: str, kind: str = "case_study") -> PageFacts:
@@ -81,6 +81,25 @@ async def test_interrupted_run_is_kept_and_exports_as_partial(store: Store) -> N
     document = await build_export(store, "cccc55556666")
     assert document["run"]["status"] == "partial" and "interrupted" in document["run"]["notes"]
     assert all(document["checks"][c]["status"] == "needs_review" for c in ("3.1", "2.2", "3.2"))
+
+
+async def test_an_interrupted_run_is_reopened_and_its_pages_read_back(store: Store) -> None:
+    run_id = "dddd77778888"
+    await store.create_run(Run(id=run_id, applicant=None, home_url="https://p.com/", as_of=date(2026, 6, 1), options={"crawl": {"delay": 0}}))
+    stored = _facts("https://p.com/case-studies/a")
+    stored.warc_record_id = "<urn:uuid:0f0e>"
+    await store.add_pages(run_id, [stored], [])
+    await store.mark_run(run_id, "partial", "interrupted", datetime.now(UTC))
+    await store.reopen_run(run_id, {"process": {"pid": 1, "host": "h"}})
+    run = await store.get_run(run_id)
+    assert run.status == "running" and run.finished_at is None
+    assert run.options == {"crawl": {"delay": 0}, "process": {"pid": 1, "host": "h"}}
+    (row,) = await store.run_pages(run_id)
+    back = page_facts(row)
+    assert (back.url, back.kind, back.categories, back.published, back.warc_record_id) == (
+        stored.url, "case_study", ["production"], date(2026, 1, 2), "<urn:uuid:0f0e>")
+    with pytest.raises(RunNotFoundError):
+        await store.reopen_run("nosuchrun000", {})
 
 
 async def test_two_writers_at_once_lose_nothing(db_url: str) -> None:

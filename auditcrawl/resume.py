@@ -1,0 +1,107 @@
+"""Taking up a run whose process died (SIGKILL, power cut, OOM): `auditcrawl crawl --resume RUN_ID`.
+
+The stored pages count as fetched and their links are queued again; responses the run had
+archived (WARC) but not yet stored are handled from the archive; the crawl then carries on
+under the same run id with the settings the run started with, so the verdicts are the ones
+an uninterrupted crawl gives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import socket
+from datetime import UTC, date, datetime
+
+import httpx
+
+from crawler import AddressPolicy, CrawledPage, Edge, Resolver, ResumePoint, StoredPage, read_archive
+from rules import PageFacts
+from storage import Run, Store, page_facts
+
+from ._exceptions import ResumeError
+from .pipeline import AuditReport, ProgressHandler, archive_path, audit_run
+from .settings import AuditSettings, CrawlSettings, Settings
+
+__all__ = ["resume_audit", "run_settings", "RESUMABLE"]
+
+log = logging.getLogger(__name__)
+
+RESUMABLE = ("running", "partial")
+
+
+def run_settings(run: Run, current: Settings) -> Settings:
+    """The crawl and audit settings the run started with; storage stays as given now."""
+    crawl_fields = {f.name for f in dataclasses.fields(CrawlSettings)}
+    audit = dict(run.options.get("audit", {}))
+    audit["as_of"] = date.fromisoformat(str(audit.get("as_of", run.as_of.isoformat())))
+    return Settings(
+        crawl=CrawlSettings(**{k: v for k, v in run.options.get("crawl", {}).items() if k in crawl_fields}),
+        audit=AuditSettings(**{k: v for k, v in audit.items() if k in {f.name for f in dataclasses.fields(AuditSettings)}}),
+        storage=current.storage,
+    )
+
+
+def _still_running(run: Run) -> bool:
+    process = run.options.get("process") or {}
+    pid = process.get("pid")
+    if process.get("host") != socket.gethostname() or not isinstance(pid, int):
+        return False  # another machine's run: its owner knows whether it died
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid != os.getpid()
+
+
+async def resume_audit(
+    run_id: str,
+    settings: Settings,
+    store: Store,
+    *,
+    resolver: Resolver | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_progress: ProgressHandler | None = None,
+    policy: AddressPolicy | None = None,
+) -> AuditReport:
+    run = await store.get_run(run_id)
+    if run.status not in RESUMABLE:
+        raise ResumeError(f"run {run.id} is {run.status}: only a crawl that was killed or interrupted can be resumed")
+    if run.status == "running" and _still_running(run):
+        raise ResumeError(f"run {run.id} is still crawling (process {run.options['process']['pid']})")
+    if run.status == "partial" and (await store.run_checks(run.id))[0]:
+        raise ResumeError(f"run {run.id} finished with verdicts (partial: a limit was hit); start a new crawl with higher limits")
+    settings = run_settings(run, settings)
+    facts: dict[str, PageFacts] = {}
+    pages: list[StoredPage] = []
+    home: CrawledPage | None = None
+    for row in await store.run_pages(run.id):
+        f = page_facts(row)
+        facts.setdefault(f.key, f)
+        pages.append(StoredPage(row.url, row.final_url, row.depth, row.offsite, f.robots_blocked))
+        if row.source == "seed":
+            home = CrawledPage(
+                url=row.url, final_url=row.final_url, depth=0, source="seed", offsite=False, status=row.status,
+                content_type=row.content_type, error=row.error, robots_blocked=f.robots_blocked,
+                fetched_at=f.fetched_at, redirects=[], headers=dict(f.headers),
+            )
+    edges = [Edge(link.from_url, link.to_url, link.anchor, link.region, link.date_hint) for link in await store.run_links(run.id)]
+    warc = archive_path(settings.storage.db, run.id)
+    archive = read_archive(warc)
+    if archive.truncated:
+        # The process died while writing a record: cut it off, or every reader would stop there.
+        os.truncate(warc, archive.complete_bytes)
+    stored = {p.url for p in pages} | {p.final_url for p in pages}
+    archived = [r for url, r in archive.results.items() if url not in stored]
+    log.info("resuming run %s: %d pages stored, %d more in the archive", run.id, len(pages), len(archived))
+    process = {"pid": os.getpid(), "host": socket.gethostname()}
+    await store.reopen_run(run.id, {"process": process, "resumed": [*run.options.get("resumed", []), datetime.now(UTC).isoformat(timespec="seconds")]})
+    run = await store.get_run(run.id)
+    point = ResumePoint(pages=pages, edges=edges, archived=archived, redirects=archive.redirects, home=home)
+    return await audit_run(
+        run, settings, store, resolver=resolver, transport=transport, on_progress=on_progress, policy=policy,
+        resume_from=point, stored_facts=facts,
+    )
