@@ -305,9 +305,9 @@ class Fetcher:
     async def _archived(self, r: httpx.Response, accept: frozenset[str] | None, response: _Response) -> _Response:
         """Write the exchange to the run's WARC file, when there is one."""
         if self.archive is not None and response.status is not None:
-            # In a thread: gzip and digests release the GIL, so archiving runs beside the crawl.
-            response.warc_record_id = await asyncio.to_thread(
-                self.archive.record, str(r.request.url), list(r.request.headers.items()), response.status,
+            # Inline: a record costs about 0.1 ms; a thread hand-off would cost more than it saves.
+            response.warc_record_id = self.archive.record(
+                str(r.request.url), list(r.request.headers.items()), response.status,
                 r.reason_phrase, list(r.headers.items()), response.body, page=accept is not None,
             )
         return response

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import threading
+import zlib
 from pathlib import Path
+from typing import Any
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -17,6 +19,7 @@ _DROPPED = frozenset({"content-encoding", "transfer-encoding", "content-length"}
 # An extension field (WARC 1.1, section 5) on responses fetched for robots.txt or a sitemap:
 # a resumed crawl takes pages from the archive, and must know these are not pages.
 SUPPORT_FIELD = "Auditcrawl-Fetched-For"
+GZIP_LEVEL = 1
 
 
 class WarcArchive:
@@ -24,9 +27,19 @@ class WarcArchive:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._file = path.open("ab")
-        self._writer = WARCWriter(self._file, gzip=True)
+        # warcio builds each record into a buffer; each is then gzipped here as its own member (the
+        # WARC convention warcio follows too) at level 1: several times faster than warcio's level 9.
+        self._buffer = io.BytesIO()
+        self._writer = WARCWriter(self._buffer, gzip=False)
         self._lock = threading.Lock()
         self.records = 0
+
+    def _gzipped(self, record: Any) -> bytes:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.write_record(record)
+        member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        return member.compress(self._buffer.getvalue()) + member.flush()
 
     def record(
         self, url: str, request_headers: list[tuple[str, str]], status: int, reason: str,
@@ -48,8 +61,7 @@ class WarcArchive:
         record_id = str(response.rec_headers.get_header("WARC-Record-ID"))
         request.rec_headers.add_header("WARC-Concurrent-To", record_id)
         with self._lock:
-            self._writer.write_record(response)
-            self._writer.write_record(request)
+            self._file.write(self._gzipped(response) + self._gzipped(request))
             self._file.flush()  # a crash loses at most the record being written
             self.records += 1
         return record_id
