@@ -127,7 +127,8 @@ class Fetcher:
         self.archive = archive
         self.resolver = resolver or SystemResolver()
         self.policy = policy or AddressPolicy(settings.allow_private)
-        limits = httpx.Limits(max_connections=settings.concurrency * 2, max_keepalive_connections=settings.concurrency * 2)
+        # One connection a concurrent request: httpcore checks every pooled connection on each request.
+        limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
         self._transport = transport or guarded_transport(self.resolver, self.policy, limits)
         t = settings.timeout
         self._client = httpx.AsyncClient(

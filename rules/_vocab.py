@@ -19,6 +19,12 @@ CATEGORIES = ("product_design", "production_design", "production", "operations")
 # (no spaces). A Latin term touching an accented letter ("Fabrikänderung") is the rare miss.
 _NON_CJK_WORD = r"[A-Za-z0-9_]"
 _ASCII_RUN = re.compile(r"[a-z0-9]+")
+# bytes.translate then split: the words of a text twice as fast as _ASCII_RUN.findall (same words)
+_NON_WORD_TO_SPACE = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
+
+
+def _words(lowered: str) -> frozenset[bytes]:
+    return frozenset(lowered.encode("utf-8", "surrogatepass").translate(_NON_WORD_TO_SPACE).split())
 
 
 def _is_cjk(char: str) -> bool:
@@ -63,7 +69,7 @@ class Text:
     def __init__(self, raw: str) -> None:
         self.raw = raw
         self.lowered = raw.lower()
-        self._words: frozenset[str] | None = None
+        self._words: frozenset[bytes] | None = None
 
     def prefixed(self, prefix: str) -> Text:
         """`prefix` + " " + this text, reusing this text's words."""
@@ -72,9 +78,9 @@ class Text:
         return joined
 
     @property
-    def words(self) -> frozenset[str]:
+    def words(self) -> frozenset[bytes]:
         if self._words is None:
-            self._words = frozenset(_ASCII_RUN.findall(self.lowered))
+            self._words = _words(self.lowered)
         return self._words
 
 
@@ -88,9 +94,9 @@ class TermMatcher:
         # A term can match only where the text has each of its ASCII words (see Text), so most
         # texts are ruled out by set lookups before any scan. Terms without one (CJK) always scan.
         self._always = False
-        self._words_by_first: dict[str, list[frozenset[str]]] = {}
+        self._words_by_first: dict[bytes, list[frozenset[bytes]]] = {}
         for term in terms:
-            words = _ASCII_RUN.findall(term.lower())
+            words = [w.encode() for w in _ASCII_RUN.findall(term.lower())]
             if not words:
                 self._always = True
             else:
@@ -112,7 +118,7 @@ class TermMatcher:
             return text.raw if self._case_sensitive else text.lowered
         return text if self._case_sensitive else text.lower()
 
-    def _may_match(self, words: frozenset[str]) -> bool:
+    def _may_match(self, words: frozenset[bytes]) -> bool:
         return any(needed <= words for first in self._first_words & words for needed in self._words_by_first[first])
 
     def find(self, text: str | Text) -> list[str]:
