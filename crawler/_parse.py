@@ -241,12 +241,17 @@ def parse_html(html: str, url: str) -> ParsedPage:
     page.image_alts = [alt for img in tree.css("img[alt]") if (alt := _clean(img.attributes.get("alt")))]
 
     seen: set[tuple[str, str]] = set()
+    regions: dict[int, str] = {}  # by parent element: a menu's forty links share one walk up the tree
     for a in tree.css("a[href]"):
         target = canonicalize(a.attributes.get("href") or "", base=base)
         if target is None or _SKIP_EXT.search(target.split("?", 1)[0]):
             continue
         anchor = _clean(a.text(deep=True)) or _clean(a.attributes.get("title")) or _clean(a.attributes.get("aria-label"))
-        region = _region(a)
+        parent = a.parent
+        parent_id = parent.mem_id if parent is not None else 0
+        region = regions.get(parent_id)
+        if region is None:
+            region = regions[parent_id] = _region(a)
         if (target, region) in seen:
             continue
         seen.add((target, region))

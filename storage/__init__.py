@@ -31,7 +31,7 @@ from ._partners import (
     upsert_partner,
 )
 from ._previous import StoredCrawl, load_previous
-from ._store import Store, async_url, page_facts, page_row, sync_url
+from ._store import Store, async_url, page_facts, page_values, sync_url
 
 __all__ = [
     "Alert",
@@ -66,7 +66,7 @@ __all__ = [
     "async_url",
     "build_export",
     "export_schema",
-    "page_row",
+    "page_values",
     "sync_url",
     "utcnow",
     "validate_export",

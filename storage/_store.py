@@ -25,7 +25,7 @@ from rules import CheckResult, ClaimVerdict, PageFacts
 from ._migrations import MIGRATIONS
 from ._models import SCHEMA_VERSION, Applicant, CheckRow, ClaimRow, EvidenceRow, LinkRow, MetaRow, PageRow, Run
 
-__all__ = ["Store", "async_url", "sync_url", "page_row", "page_facts"]
+__all__ = ["Store", "async_url", "sync_url", "page_values", "page_facts"]
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
-def page_row(run_id: str, f: PageFacts) -> PageRow:
-    return PageRow(
+def page_values(run_id: str, f: PageFacts) -> dict[str, Any]:
+    """The page table's row for one page's facts, as insert parameters (no ORM object a page)."""
+    return dict(
         run_id=run_id,
         url=f.url,
         final_url=f.final_url,
@@ -108,6 +109,7 @@ def page_row(run_id: str, f: PageFacts) -> PageRow:
             "notes": f.notes,
             "completeness": f.completeness,
         },
+        click_path=[],  # known when the crawl ends (finish_run)
     )
 
 
@@ -229,13 +231,17 @@ class Store:
 
     async def add_pages(self, run_id: str, pages: Iterable[PageFacts], edges: Iterable[Edge]) -> None:
         async with self._write_lock, self.session() as session:
-            session.add_all([page_row(run_id, f) for f in pages])
-            rows = [
+            # One executemany a table, not an ORM object a row: a large crawl writes thousands of
+            # pages and fifty links a page.
+            page_rows = [page_values(run_id, f) for f in pages]
+            if page_rows:
+                await session.exec(insert(PageRow), params=page_rows)
+            link_rows = [
                 {"run_id": run_id, "from_url": e.source, "to_url": e.target, "anchor": e.anchor, "region": e.region, "date_hint": e.date_hint}
                 for e in edges
             ]
-            if rows:  # links are many (fifty a page): one executemany, not an ORM object each
-                await session.exec(insert(LinkRow), params=rows)
+            if link_rows:
+                await session.exec(insert(LinkRow), params=link_rows)
             await session.commit()
 
     async def finish_run(
