@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpcore
 import httpx
+from httpcore._utils import is_socket_readable  # the check httpcore's own streams use
 
 from auditcrawl._exceptions import UnsafeDestinationError
 
@@ -146,7 +148,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         last_error: Exception | None = None
         for address in allowed:
             try:
-                return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+                return _SocketCachingStream(await self._inner.connect_tcp(address, port, timeout, local_address, socket_options))
             except httpcore.ConnectError as exc:
                 last_error = exc
         assert last_error is not None
@@ -154,6 +156,37 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+class _SocketCachingStream(httpcore.AsyncNetworkStream):
+    """A connection's stream with its socket looked up once. httpcore asks every pooled connection
+    "is_readable" on each request, and anyio answers by building all socket attributes (a
+    getpeername system call among them) every time: a fifth of a fast crawl's CPU."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._socket = inner.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        return _SocketCachingStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            return is_socket_readable(self._socket)
+        if info == "socket":
+            return self._socket
+        return self._inner.get_extra_info(info)
 
 
 async def destination_problem(resolver: Resolver, policy: AddressPolicy, host: str, port: int) -> str | None:
