@@ -107,7 +107,7 @@ def test_inspect_prints_one_json_object_per_url(serve: Any, tmp_path: Path) -> N
         (["crawl", "https://partner.com/", "--render", "maybe"], "error: render must be one of auto, never, always, got 'maybe'"),
         (["crawl", "https://partner.com/", "--json", "/nonexistent/dir/out.json"], "error: /nonexistent/dir/out.json: folder /nonexistent/dir does not exist"),
         (["crawl", "https://partner.com/", "--bogus"], "error: No such option: --bogus"),
-        (["crawl"], "error: Missing argument 'HOME_URL'."),
+        (["crawl"], "error: give the partner's home page URL (or --resume RUN_ID)"),
         (["crawl", "https://partner.com/", "--db", "mysql://x@y/z"], "error: unsupported database 'mysql'"),
         (["crawl", "https://partner.com/", "--config", "/nonexistent.toml"], "error: /nonexistent.toml: config file not found"),
         (["inspect"], "error: give at least one URL, or --urls-file"),
