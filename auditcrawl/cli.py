@@ -55,12 +55,13 @@ async def _audit(
 ) -> dict[str, Any]:
     async with Store(settings.storage.db) as store:
         with crawl_progress(err, settings.crawl.max_pages) as update:
+            # Only the run id is kept: the crawl's pages and graph are freed before the export is built.
             if resume is not None:
-                report = await resume_audit(resume, settings, store, on_progress=update)
+                run_id = (await resume_audit(resume, settings, store, on_progress=update)).run_id
             else:
                 assert home_url is not None
-                report = await run_audit(home_url, settings, store, applicant=applicant, on_progress=update, claims=claims)
-        document = await build_export(store, report.run_id)
+                run_id = (await run_audit(home_url, settings, store, applicant=applicant, on_progress=update, claims=claims)).run_id
+        document = await build_export(store, run_id)
     if json_out is not None:
         write_json(json_out, document)
     print_verdicts(out, document)
