@@ -136,6 +136,7 @@ async def run_audit(
             "crawl": asdict(settings.crawl),
             "audit": {**asdict(settings.audit), "as_of": as_of.isoformat()},
             "process": {"pid": os.getpid(), "host": socket.gethostname()},  # so a resume can tell it is not still running
+            "claims_given": claims is not None,
         },
     )
     await store.create_run(run)
@@ -172,6 +173,9 @@ async def audit_run(
         new_edges = crawler.outcome.graph.take_new_edges() if crawler is not None and hasattr(crawler, "outcome") else []
         if batch or new_edges:
             await store.add_pages(run.id, batch, new_edges)
+        if claims is None:  # a claim may cite any page, with its stored details
+            for f in batch:
+                f.forget_stored_only()
 
     async def on_page(page: CrawledPage) -> None:
         carried = None

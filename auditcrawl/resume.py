@@ -72,6 +72,8 @@ async def resume_audit(
         raise ResumeError(f"run {run.id} is {run.status}: only a crawl that was killed or interrupted can be resumed")
     if run.status == "running" and _still_running(run):
         raise ResumeError(f"run {run.id} is still crawling (process {run.options['process']['pid']})")
+    if run.options.get("claims_given"):
+        raise ResumeError(f"run {run.id} was started with claims, which are not stored: start a new crawl with the claims file")
     if run.status == "partial" and (await store.run_checks(run.id))[0]:
         raise ResumeError(f"run {run.id} finished with verdicts (partial: a limit was hit); start a new crawl with higher limits")
     settings = run_settings(run, settings)

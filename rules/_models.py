@@ -57,6 +57,17 @@ class PageFacts:
         return self.error is None and self.status is not None and 200 <= self.status < 300
 
     @property
+    def evidence_candidate(self) -> bool:
+        """A page the checks may cite: an evidence kind, or industrial (a claim may make it one)."""
+        return self.kind != "other" or self.industrial or self.source in ("seed", "claim")
+
+    def forget_stored_only(self) -> None:
+        """Drop what only storage needs (validators, hash, WARC record id) once the page is stored:
+        a large crawl keeps the facts of every page, and the checks read these only for evidence."""
+        if not self.evidence_candidate:
+            self.headers, self.sha256, self.warc_record_id = {}, None, None
+
+    @property
     def industrial(self) -> bool:
         return bool(self.categories)
 

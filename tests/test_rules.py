@@ -207,3 +207,17 @@ def test_every_partnership_pattern_names_a_cue(lang: str) -> None:
     vocab = load_vocabulary(lang)
     for pattern in vocab.aws_partnership:
         assert any(cue in pattern.pattern.lower() for cue in vocab.aws_cues), pattern.pattern
+
+
+@pytest.mark.parametrize(
+    ("kind", "categories", "source", "forgotten"),
+    [("other", [], "link", True), ("other", ["production"], "link", False), ("case_study", [], "link", False),
+     ("other", [], "seed", False), ("listing", [], "sitemap", False)],
+)
+def test_only_pages_the_checks_never_cite_forget_their_stored_details(kind: str, categories: list[str], source: str, forgotten: bool) -> None:
+    f = PageFacts(url="https://p.com/x", final_url="https://p.com/x", status=200, content_type="text/html",
+                  fetched_at=datetime.now(UTC), depth=1, source=source, offsite=False, kind=kind, categories=categories,  # type: ignore[arg-type]
+                  headers={"etag": '"e"'}, sha256="ab", warc_record_id="<urn:uuid:1>", title="T")
+    f.forget_stored_only()
+    assert (f.headers, f.sha256, f.warc_record_id) == (({}, None, None) if forgotten else ({"etag": '"e"'}, "ab", "<urn:uuid:1>"))
+    assert f.title == "T" and f.kind == kind
