@@ -292,6 +292,7 @@ class Crawler:
                 outcome.robots_blocked.append(p.url)
             else:
                 outcome.pages_fetched += 1
+            self._offsite_queued += p.offsite  # the off-site budget is the run's, not this process's
         for requested, final in point.redirects.items():
             frontier.mark_seen(requested)
             outcome.graph.add_alias(requested, final)

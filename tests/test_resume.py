@@ -84,6 +84,19 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
         server.stop()
 
 
+def _stop_after(command: list[str], server: SiteServer, requests: int, how: signal.Signals) -> None:
+    """Run the command and send it the signal once the server has seen that many page requests."""
+    proc = subprocess.Popen(command, env=ENV, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while sum(_page_requests(server).values()) < requests:
+        assert proc.poll() is None, f"the crawl ended before the kill: {proc.stderr.read() if proc.stderr else ''}"
+        assert time.monotonic() < deadline, "the crawl made no progress"
+        time.sleep(0.005)
+    proc.send_signal(how)
+    proc.wait(timeout=30)
+    assert proc.returncode == (-signal.SIGKILL if how == signal.SIGKILL else 130)
+
+
 # SIGKILL at random points (RESUME_SEEDS=1,2,...,20 tries more), and one Ctrl-C (SIGINT) whose partial run is finished too.
 KILLS = [(signal.SIGKILL, int(s)) for s in os.environ.get("RESUME_SEEDS", "1,2,3").split(",")] + [(signal.SIGINT, 4)]
 
@@ -99,16 +112,7 @@ def test_killed_crawl_resumes_without_refetching_or_losing_pages(
     try:
         # Kill after a random number of page requests: before the first flush, between flushes, near the end.
         kill_after = random.Random(seed).randint(3, len(ref_pages) - 10)
-        proc = subprocess.Popen([str(BIN), "crawl", server.url("/"), *_args(db)], env=ENV, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while sum(_page_requests(server).values()) < kill_after:
-            assert proc.poll() is None, f"the crawl ended before the kill: {proc.stderr.read() if proc.stderr else ''}"
-            assert time.monotonic() < deadline, "the crawl made no progress"
-            time.sleep(0.005)
-        proc.send_signal(how)
-        proc.wait(timeout=30)
-        assert proc.returncode == (-signal.SIGKILL if how == signal.SIGKILL else 130)
+        _stop_after([str(BIN), "crawl", server.url("/"), *_args(db)], server, kill_after, how)
         before = _page_requests(server)
         logged = len(server.requests)
 
@@ -145,6 +149,30 @@ def test_killed_crawl_resumes_without_refetching_or_losing_pages(
     assert record_ids and record_ids <= {r.warc_record_id for r in final.results.values()}
     resumed = [note for note in document["run"]["notes"] if "resumed after the crawl process stopped" in note]
     assert resumed
+
+
+def test_a_resumed_crawl_killed_again_is_resumed_again(tmp_path: Path, reference: tuple[dict[str, Any], list[str]]) -> None:
+    ref_document, ref_pages = reference
+    server = SiteServer(_site()).start()
+    db_file = tmp_path / "audit.db"
+    db = f"sqlite:///{db_file}"
+    try:
+        _stop_after([str(BIN), "crawl", server.url("/"), *_args(db)], server, 20, signal.SIGKILL)
+        with sqlite3.connect(db_file) as conn:
+            (run_id,) = conn.execute("SELECT id FROM run").fetchone()
+        _stop_after([str(BIN), "crawl", "--resume", run_id, "--db", db], server, 45, signal.SIGKILL)
+        done = subprocess.run([str(BIN), "crawl", "--resume", run_id, "--db", db, "--json", str(tmp_path / "out.json")],
+                              capture_output=True, text=True, env=ENV, timeout=180, stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, done.stderr[-3000:]
+        requests = _page_requests(server)
+    finally:
+        server.stop()
+    document = json.loads((tmp_path / "out.json").read_text())
+    assert document["run"]["status"] == "complete" and _verdicts(document) == _verdicts(ref_document)
+    pages = _pages(db_file)
+    assert len(pages) == len(set(pages)) and sorted(urlsplit(p).path for p in pages) == sorted(urlsplit(p).path for p in ref_pages)
+    assert sum(n - 1 for n in requests.values()) <= 2 * CONCURRENCY  # only what was in flight at each kill
+    assert not read_archive(db_file.parent / "warc" / f"{run_id}.warc.gz").truncated
 
 
 def test_resume_refuses_a_finished_run_and_an_unknown_one(tmp_path: Path) -> None:
