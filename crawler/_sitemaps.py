@@ -8,7 +8,6 @@ import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from lxml import etree
 
 from ._urls import canonicalize
 
@@ -48,6 +47,8 @@ def parse_sitemap(data: bytes, base: str) -> ParsedSitemap:
         except (ValueError, zlib.error, gzip.BadGzipFile) as exc:
             log.info("sitemap %s not read: %s", base, exc)
             return ParsedSitemap()
+    from lxml import etree  # loaded when a site has a sitemap
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
     try:
         root = etree.fromstring(data, parser=parser)

@@ -10,16 +10,16 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lxml.html
-from htmldate import find_date
-from lxml.etree import ParserError
 
 from crawler import ParsedPage
 
 from ._textdates import find_text_date, url_date
 from ._vocab import Vocabulary, modified_note_pattern
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 __all__ = ["DateFinding", "publication_date"]
 
@@ -129,6 +129,10 @@ def _prefer_url_day(found: date, in_url: tuple[int, int, int | None] | None) -> 
 def _from_htmldate(html: str, url: str, as_of: date) -> date | None:
     if not html:
         return None
+    # htmldate and lxml (about 20 MB) load on the first page that needs dating: most pages never do.
+    from htmldate import find_date
+    from lxml.etree import ParserError
+
     try:
         text = find_date(
             _without_modification_notes(html),
@@ -151,8 +155,10 @@ def _from_htmldate(html: str, url: str, as_of: date) -> date | None:
     return found
 
 
-def _without_modification_notes(html: str) -> lxml.html.HtmlElement:
+def _without_modification_notes(html: str) -> HtmlElement:
     """The page without footers and 'last updated' notes, which are never publication dates."""
+    import lxml.html
+
     tree = lxml.html.fromstring(html)
     note = modified_note_pattern()
     for footer in tree.xpath("//footer | //*[@role='contentinfo']"):
