@@ -1,6 +1,7 @@
 """Crawling: frontier, fetching, parsing. Knows nothing of verdicts."""
 
-from ._crawl import CrawledPage, Crawler, CrawlOutcome, LinkScorer, PreviousCrawl, ResumePoint, StoredPage
+from ._crawl import Crawler, CrawlOutcome, LinkScorer, PreviousCrawl
+from ._page import CrawledPage, ResumePoint, StoredPage
 from ._fetch import HTML_TYPES, PAGE_TYPES, PDF_TYPES, Fetcher, FetchResult
 from ._graph import CrawlGraph, Edge
 from ._parse import Form, Link, ParsedPage, decode_html, parse_html

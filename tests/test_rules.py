@@ -8,7 +8,7 @@ import pytest
 
 from auditcrawl.settings import AuditSettings
 from crawler import CrawlGraph, CrawlOutcome, Edge, FetchResult, parse_html
-from crawler._crawl import CrawledPage
+from crawler import CrawledPage
 from rules import PageFacts, analyse_page, classify_kind, detect_categories, evaluate, gate_reason, load_vocabulary, publication_date
 
 V = load_vocabulary()
