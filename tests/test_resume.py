@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
@@ -19,8 +20,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from auditcrawl.pipeline import archive_path
 from auditcrawl.siteserver import Page, SiteServer
 from crawler import read_archive
+from storage import PageRow, Run, Store
 
 from .sites import AS_OF, classic_site, page
 
@@ -84,9 +87,9 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
         server.stop()
 
 
-def _stop_after(command: list[str], server: SiteServer, requests: int, how: signal.Signals) -> None:
+def _stop_after(command: list[str], server: SiteServer, requests: int, how: signal.Signals, env: dict[str, str] = ENV) -> None:
     """Run the command and send it the signal once the server has seen that many page requests."""
-    proc = subprocess.Popen(command, env=ENV, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while sum(_page_requests(server).values()) < requests:
         assert proc.poll() is None, f"the crawl ended before the kill: {proc.stderr.read() if proc.stderr else ''}"
@@ -151,28 +154,41 @@ def test_killed_crawl_resumes_without_refetching_or_losing_pages(
     assert resumed
 
 
-def test_a_resumed_crawl_killed_again_is_resumed_again(tmp_path: Path, reference: tuple[dict[str, Any], list[str]]) -> None:
+def test_a_resumed_crawl_killed_again_is_resumed_again(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference: tuple[dict[str, Any], list[str]]
+) -> None:
+    """Twice killed, on SQLite and on PostgreSQL alike (run files under a temporary home folder)."""
     ref_document, ref_pages = reference
+    env = {**ENV, "HOME": str(tmp_path)}
     server = SiteServer(_site()).start()
-    db_file = tmp_path / "audit.db"
-    db = f"sqlite:///{db_file}"
     try:
-        _stop_after([str(BIN), "crawl", server.url("/"), *_args(db)], server, 20, signal.SIGKILL)
-        with sqlite3.connect(db_file) as conn:
-            (run_id,) = conn.execute("SELECT id FROM run").fetchone()
-        _stop_after([str(BIN), "crawl", "--resume", run_id, "--db", db], server, 45, signal.SIGKILL)
-        done = subprocess.run([str(BIN), "crawl", "--resume", run_id, "--db", db, "--json", str(tmp_path / "out.json")],
-                              capture_output=True, text=True, env=ENV, timeout=180, stdin=subprocess.DEVNULL)
+        _stop_after([str(BIN), "crawl", server.url("/"), *_args(db_url)], server, 20, signal.SIGKILL, env)
+        (run,) = asyncio.run(_runs(db_url))
+        _stop_after([str(BIN), "crawl", "--resume", run.id, "--db", db_url], server, 45, signal.SIGKILL, env)
+        done = subprocess.run([str(BIN), "crawl", "--resume", run.id, "--db", db_url, "--json", str(tmp_path / "out.json")],
+                              capture_output=True, text=True, env=env, timeout=180, stdin=subprocess.DEVNULL)
         assert done.returncode == 0, done.stderr[-3000:]
         requests = _page_requests(server)
     finally:
         server.stop()
     document = json.loads((tmp_path / "out.json").read_text())
     assert document["run"]["status"] == "complete" and _verdicts(document) == _verdicts(ref_document)
-    pages = _pages(db_file)
+    pages = [p.final_url for p in asyncio.run(_stored_pages(db_url, run.id))]
     assert len(pages) == len(set(pages)) and sorted(urlsplit(p).path for p in pages) == sorted(urlsplit(p).path for p in ref_pages)
     assert sum(n - 1 for n in requests.values()) <= 2 * CONCURRENCY  # only what was in flight at each kill
-    assert not read_archive(db_file.parent / "warc" / f"{run_id}.warc.gz").truncated
+    monkeypatch.setenv("HOME", str(tmp_path))  # where the crawl processes kept their run files
+    warc = archive_path(db_url, run.id)
+    assert warc.is_relative_to(tmp_path) and not read_archive(warc).truncated
+
+
+async def _runs(db_url: str) -> list[Run]:
+    async with Store(db_url) as store:
+        return list(await store.list_runs())
+
+
+async def _stored_pages(db_url: str, run_id: str) -> list[PageRow]:
+    async with Store(db_url) as store:
+        return list(await store.run_pages(run_id))
 
 
 def test_resume_refuses_a_finished_run_and_an_unknown_one(tmp_path: Path) -> None:
