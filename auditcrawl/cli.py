@@ -109,6 +109,11 @@ def crawl(
     if resume is not None:
         if home_url is not None or claims_file is not None or applicant is not None:
             raise UsageError("--resume takes the home URL, applicant and claims of the run it finishes: give none of them")
+        given = [name for name, value in (("--as-of", as_of), ("--max-pages", max_pages), ("--delay", delay),
+                 ("--concurrency", concurrency), ("--render", render), ("--user-agent", user_agent),
+                 ("--allow-private", allow_private), ("--full", full)) if value is not None]
+        if given:
+            raise UsageError(f"--resume keeps the run's own settings: drop {', '.join(given)}")
     elif home_url is None:
         raise UsageError("give the partner's home page URL (or --resume RUN_ID)")
     home = validate_url(home_url) if home_url is not None else None

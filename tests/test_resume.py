@@ -212,3 +212,5 @@ def test_resume_refuses_a_finished_run_and_an_unknown_one(tmp_path: Path) -> Non
     assert unknown.returncode == 2 and "no run" in unknown.stderr
     both = subprocess.run([str(BIN), "crawl", "https://example.com/", "--resume", run_id, "--db", db], capture_output=True, text=True, env=ENV, timeout=60)
     assert both.returncode == 2 and "--resume" in both.stderr
+    flags = subprocess.run([str(BIN), "crawl", "--resume", run_id, "--db", db, "--max-pages", "9"], capture_output=True, text=True, env=ENV, timeout=60)
+    assert flags.returncode == 2 and "drop --max-pages" in flags.stderr
