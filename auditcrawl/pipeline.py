@@ -52,7 +52,8 @@ __all__ = ["AuditReport", "run_audit", "audit_run", "archive_path", "inspect_url
 
 log = logging.getLogger(__name__)
 
-FLUSH_EVERY = 25  # pages per database write: crash loses at most this many
+FLUSH_EVERY = 25  # pages per database write (the WARC holds the rest if the process dies)
+PAGE_NOTES_SHOWN = 20  # pages whose reading notes (truncated text, unreadable PDF) go to the run notes
 ProgressHandler = Callable[[int, int, str], None]
 
 
@@ -79,13 +80,44 @@ def run_status(outcome: CrawlOutcome) -> str:
 
 
 @dataclass
+class _Pages:
+    """The run's pages in memory. Every page goes to storage; only the facts of pages the checks
+    may cite stay here, so a large site costs a key a page, not its facts."""
+
+    facts: dict[str, PageFacts] = field(default_factory=dict)
+    stored_only: set[str] = field(default_factory=set)  # keys of pages kept in storage alone
+    notes: list[str] = field(default_factory=list)
+    candidates: Counter[str] = field(default_factory=Counter)  # industrial pages by kind
+    bytes_not_modified: int = 0
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.facts or key in self.stored_only
+
+    def add(self, f: PageFacts) -> None:
+        self.facts.setdefault(f.key, f)
+        if f.industrial:
+            self.candidates[f.kind] += 1
+        if f.notes and len(self.notes) < PAGE_NOTES_SHOWN:
+            self.notes.append(f"{f.final_url}: {'; '.join(f.notes)}")
+        if f.not_modified:
+            self.bytes_not_modified += f.size
+
+    def stored(self, batch: list[PageFacts]) -> None:
+        """These pages are in storage now: those the checks never cite leave memory."""
+        for f in batch:
+            if not f.evidence_candidate and self.facts.get(f.key) is f:
+                del self.facts[f.key]
+                self.stored_only.add(f.key)
+
+
+@dataclass
 class AuditReport:
     run_id: str
     status: str
     home_url: str
     checks: dict[str, CheckResult]
     outcome: CrawlOutcome
-    facts: dict[str, PageFacts] = field(default_factory=dict)
+    facts: dict[str, PageFacts] = field(default_factory=dict)  # the pages the checks may cite; all are in storage
     notes: list[str] = field(default_factory=list)
     claims: list[ClaimVerdict] = field(default_factory=list)
 
@@ -163,7 +195,12 @@ async def audit_run(
     """Crawl and decide for a run that is in storage: a new one, or one taken up where it stopped."""
     home, as_of = run.home_url, settings.audit.as_of
     vocab = load_vocabulary("*")  # links are scored in every language the vocabularies know
-    facts: dict[str, PageFacts] = dict(stored_facts or {})
+    pages = _Pages()
+    for stored in (stored_facts or {}).values():
+        pages.add(stored)
+    if claims is None:
+        pages.stored(list(pages.facts.values()))
+    facts = pages.facts  # the pages the checks may cite (a claim may cite any page: then all stay)
     pending: list[PageFacts] = []
     crawler: Crawler | None = None
 
@@ -173,21 +210,18 @@ async def audit_run(
         new_edges = crawler.outcome.graph.take_new_edges() if crawler is not None and hasattr(crawler, "outcome") else []
         if batch or new_edges:
             await store.add_pages(run.id, batch, new_edges)
-        if claims is None:  # a claim may cite any page, with its stored details
-            for f in batch:
-                f.forget_stored_only()
+        if claims is None:
+            pages.stored(batch)
 
     async def on_page(page: CrawledPage) -> None:
         carried = None
         if page.not_modified and previous is not None:
             carried = previous.carried_over(page.final_url, fetched_at=page.fetched_at, depth=page.depth, source=page.source)
         f = carried or analyse_page(page, as_of)
-        if page.duplicate and f.key in facts:
+        if page.duplicate and f.key in pages:
             return
-        facts.setdefault(f.key, f)
+        pages.add(f)
         pending.append(f)
-        if f.industrial:
-            candidates[f.kind] += 1
         if len(pending) >= FLUSH_EVERY:
             await flush()
 
@@ -204,7 +238,7 @@ async def audit_run(
 
     warc_path = archive_path(settings.storage.db, run.id)
     archive = WarcArchive(warc_path)
-    candidates: Counter[str] = Counter(f.kind for f in facts.values() if f.industrial)  # industrial pages by kind
+    candidates = pages.candidates
     last_look = (-1, 0)  # candidates and pages at the last full evaluation
 
     def settled() -> bool:
@@ -234,7 +268,7 @@ async def audit_run(
         try:
             outcome = await crawler.run(home, resume_from)
             if claims is not None:
-                await _fetch_claimed(claims, fetcher, facts, pending, outcome, as_of)
+                await _fetch_claimed(claims, fetcher, pages, pending, outcome, as_of)
             await flush()
             verdicts = evaluate_claims(claims, facts, outcome, settings.audit) if claims is not None else None
             checks = evaluate(facts, outcome, settings.audit, verdicts)
@@ -244,7 +278,7 @@ async def audit_run(
                     f"resumed after the crawl process stopped: {len(resume_from.pages)} stored pages kept, "
                     f"{len(resume_from.archived)} taken from the archive without fetching them again"
                 )
-            notes += [f"{f.final_url}: {'; '.join(f.notes)}" for f in facts.values() if f.notes][:20]
+            notes += pages.notes
             if settings.crawl.screenshots:
                 folder = screenshot_folder(settings.storage.screenshots_dir, settings.storage.db) / run.id
                 notes += await take_evidence_screenshots(checks, renderer, folder)
@@ -272,25 +306,24 @@ async def audit_run(
         click_paths=outcome.graph.click_paths(),
         checks=checks,
         claims=verdicts,
-        options={"claims_given": claims is not None, "warc": str(warc_path), **_conditional_figures(outcome, facts, previous)},
+        options={"claims_given": claims is not None, "warc": str(warc_path), **_conditional_figures(outcome, pages.bytes_not_modified, previous)},
     )
     return AuditReport(run.id, status, home, checks, outcome, facts, notes, verdicts or [])
 
 
-def _conditional_figures(outcome: CrawlOutcome, facts: dict[str, PageFacts], previous: StoredCrawl | None) -> dict[str, object]:
+def _conditional_figures(outcome: CrawlOutcome, saved: int, previous: StoredCrawl | None) -> dict[str, object]:
     if previous is None:
         return {}
-    saved = sum(f.size for f in facts.values() if f.not_modified)
     return {"previous_run": previous.run_id, "not_modified": outcome.not_modified, "bytes_saved": saved}
 
 
 async def _fetch_claimed(
-    claims: Claims, fetcher: Fetcher, facts: dict[str, PageFacts], pending: list[PageFacts], outcome: CrawlOutcome, as_of: date
+    claims: Claims, fetcher: Fetcher, pages: _Pages, pending: list[PageFacts], outcome: CrawlOutcome, as_of: date
 ) -> None:
     """Fetch each claimed URL the crawl did not reach, so every claim gets a verdict."""
     scope = SiteScope(outcome.home_url)
     for url, _kind in claims.items():
-        if find_facts(facts, outcome, url) is not None:
+        if find_facts(pages.facts, outcome, url) is not None:
             continue
         result = await fetcher.fetch(url)
         if not result.robots_blocked:
@@ -300,7 +333,7 @@ async def _fetch_claimed(
         outcome.graph.add_alias(url, result.final_url)
         page = CrawledPage.from_fetch(result, depth=0, source="claim", offsite=not scope.contains(result.final_url))
         f = analyse_page(page, as_of, date_all=True)
-        facts.setdefault(f.key, f)
+        pages.add(f)
         pending.append(f)
 
 

@@ -61,12 +61,6 @@ class PageFacts:
         """A page the checks may cite: an evidence kind, or industrial (a claim may make it one)."""
         return self.kind != "other" or self.industrial or self.source in ("seed", "claim")
 
-    def forget_stored_only(self) -> None:
-        """Drop what only storage needs (validators, hash, WARC record id) once the page is stored:
-        a large crawl keeps the facts of every page, and the checks read these only for evidence."""
-        if not self.evidence_candidate:
-            self.headers, self.sha256, self.warc_record_id = {}, None, None
-
     @property
     def industrial(self) -> bool:
         return bool(self.categories)

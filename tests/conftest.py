@@ -57,6 +57,7 @@ def make_settings(db: str, **overrides: Any) -> Settings:
 class Audited:
     report: AuditReport
     document: dict[str, Any]
+    db: str
 
     def status(self, check_id: str) -> str:
         return str(self.document["checks"][check_id]["status"])
@@ -94,7 +95,7 @@ def audit(tmp_path: Path) -> Callable[..., Any]:
             )
             document = await build_export(store, report.run_id)
         validate_export(document)
-        return Audited(report, document)
+        return Audited(report, document, settings.storage.db)
 
     return run
 

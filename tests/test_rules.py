@@ -210,14 +210,12 @@ def test_every_partnership_pattern_names_a_cue(lang: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "categories", "source", "forgotten"),
-    [("other", [], "link", True), ("other", ["production"], "link", False), ("case_study", [], "link", False),
-     ("other", [], "seed", False), ("listing", [], "sitemap", False)],
+    ("kind", "categories", "source", "candidate"),
+    [("other", [], "link", False), ("other", ["production"], "link", True), ("case_study", [], "link", True),
+     ("other", [], "seed", True), ("other", [], "claim", True), ("listing", [], "sitemap", True)],
 )
-def test_only_pages_the_checks_never_cite_forget_their_stored_details(kind: str, categories: list[str], source: str, forgotten: bool) -> None:
+def test_evidence_candidates(kind: str, categories: list[str], source: str, candidate: bool) -> None:
+    """Pages that are not candidates live in storage only during a crawl: the checks never cite them."""
     f = PageFacts(url="https://p.com/x", final_url="https://p.com/x", status=200, content_type="text/html",
-                  fetched_at=datetime.now(UTC), depth=1, source=source, offsite=False, kind=kind, categories=categories,  # type: ignore[arg-type]
-                  headers={"etag": '"e"'}, sha256="ab", warc_record_id="<urn:uuid:1>", title="T")
-    f.forget_stored_only()
-    assert (f.headers, f.sha256, f.warc_record_id) == (({}, None, None) if forgotten else ({"etag": '"e"'}, "ab", "<urn:uuid:1>"))
-    assert f.title == "T" and f.kind == kind
+                  fetched_at=datetime.now(UTC), depth=1, source=source, offsite=False, kind=kind, categories=categories)  # type: ignore[arg-type]
+    assert f.evidence_candidate is candidate
