@@ -7,7 +7,7 @@ import email.utils
 import zlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -72,7 +72,13 @@ class _Response:
     warc_record_id: str | None = None
 
 
-def _mime(headers: httpx.Headers, first_bytes: bytes = b"") -> str:
+def _retryable(status: int) -> bool:
+    """A status worth asking again for (after a pause): rate-limited or a server error."""
+    return status == 429 or 500 <= status < 600
+
+
+def _mime(headers: Mapping[str, str], first_bytes: bytes = b"") -> str:
+    """The declared media type, else one sniffed from the first bytes (PDF or HTML)."""
     declared = str(headers.get("content-type", "")).split(";", 1)[0].strip().lower()
     if declared:
         return declared
@@ -272,7 +278,7 @@ class Fetcher:
             if "retry-after" in r.headers:
                 headers["retry-after"] = r.headers["retry-after"]
             status = r.status_code
-            retryable = status == 429 or 500 <= status < 600
+            retryable = _retryable(status)
             if status in _REDIRECTS or retryable or status == 304:
                 return await self._archived(r, accept, _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}"))
             declared = r.headers.get("content-length", "")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ._fetch import _REDIRECTS, HTML_TYPES, PDF_TYPES, FetchResult
+from ._fetch import _REDIRECTS, PAGE_TYPES, FetchResult, _mime, _retryable
 from ._urls import canonicalize
 from ._warc import SUPPORT_FIELD
 
@@ -58,7 +58,7 @@ def _take(found: ArchivedResponses, record: Any) -> None:
     status = int(record.http_headers.get_statuscode() or 0)
     headers = {k.lower(): v for k, v in record.http_headers.headers}
     body = record.content_stream().read()
-    if status == 429 or 500 <= status < 600:
+    if _retryable(status):
         found.results.pop(url, None)  # a retry was due: the page is fetched again
         return
     location = headers.get("location")
@@ -70,19 +70,17 @@ def _take(found: ArchivedResponses, record: Any) -> None:
     found.results[url] = _result(url, status, headers, body, record.rec_headers)
 
 
-def _result(url: str, status: int, headers: dict[str, str], body: bytes, rec_headers: object) -> FetchResult:
-    mime = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if not mime and body[:512].lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        mime = "text/html"
-    get = getattr(rec_headers, "get_header")
+def _result(url: str, status: int, headers: dict[str, str], body: bytes, rec_headers: Any) -> FetchResult:
+    """The fetch result the archived response stands for, typed and checked as the fetcher does."""
+    mime = _mime(headers, body)
     try:
-        fetched_at = datetime.fromisoformat(str(get("WARC-Date")).replace("Z", "+00:00"))
+        fetched_at = datetime.fromisoformat(str(rec_headers.get_header("WARC-Date")).replace("Z", "+00:00"))
     except ValueError:
         fetched_at = datetime.now(UTC)
     error = None
-    if not body and mime not in HTML_TYPES | PDF_TYPES and 200 <= status < 300:
+    if not body and mime not in PAGE_TYPES and 200 <= status < 300:
         error = f"not kept: content type {mime or 'unknown'}"
     return FetchResult(
         url=url, final_url=url, status=status, content_type=mime, body=body, headers=headers, error=error,
-        fetched_at=fetched_at, warc_record_id=get("WARC-Record-ID"),
+        fetched_at=fetched_at, warc_record_id=rec_headers.get_header("WARC-Record-ID"),
     )

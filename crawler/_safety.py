@@ -117,6 +117,23 @@ class StaticResolver:
         return await self._fallback.resolve(host, port)
 
 
+def _screen(addresses: list[str], policy: AddressPolicy) -> tuple[list[str], list[str]]:
+    """The resolved addresses the policy allows, and why each of the others is refused."""
+    allowed: list[str] = []
+    refused: list[str] = []
+    for address in addresses:
+        try:
+            reason = policy.check(ipaddress.ip_address(address.split("%", 1)[0]))
+        except ValueError:
+            reason = f"unparseable address {address!r}"
+        (refused if reason else allowed).append(reason or address)
+    return allowed, refused
+
+
+def _refusal(host: str, refused: list[str]) -> str:
+    return f"refused destination {host}: {refused[0] if refused else 'no address'}"
+
+
 class _GuardedBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, resolver: Resolver, policy: AddressPolicy) -> None:
         self._resolver = resolver
@@ -131,20 +148,9 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        addresses = await self._resolver.resolve(host, port)
-        refused: list[str] = []
-        allowed: list[str] = []
-        for address in addresses:
-            try:
-                ip = ipaddress.ip_address(address.split("%", 1)[0])
-            except ValueError:
-                refused.append(f"unparseable address {address!r}")
-                continue
-            reason = self._policy.check(ip)
-            (refused if reason else allowed).append(reason or address)
+        allowed, refused = _screen(await self._resolver.resolve(host, port), self._policy)
         if not allowed:
-            detail = refused[0] if refused else "no address"
-            raise UnsafeDestinationError(f"refused destination {host}: {detail}")
+            raise UnsafeDestinationError(_refusal(host, refused))
         last_error: Exception | None = None
         for address in allowed:
             try:
@@ -195,16 +201,8 @@ async def destination_problem(resolver: Resolver, policy: AddressPolicy, host: s
         addresses = await resolver.resolve(host, port)
     except httpcore.ConnectError as exc:
         return str(exc)
-    reasons = []
-    for address in addresses:
-        try:
-            reason = policy.check(ipaddress.ip_address(address.split("%", 1)[0]))
-        except ValueError:
-            reason = f"unparseable address {address!r}"
-        if reason is None:
-            return None
-        reasons.append(reason)
-    return f"refused destination {host}: {reasons[0] if reasons else 'no address'}"
+    allowed, refused = _screen(addresses, policy)
+    return None if allowed else _refusal(host, refused)
 
 
 def guarded_transport(resolver: Resolver, policy: AddressPolicy, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
