@@ -107,14 +107,13 @@ def detect_categories(heads: str | Text, body: str | Text, vocab: Vocabulary) ->
     return found
 
 
-def _aws_signals(texts: Iterable[str], vocab: Vocabulary) -> list[str]:
+def _aws_signals(texts: Iterable[Text], vocab: Vocabulary) -> list[str]:
     found: dict[str, None] = {}
     for text in texts:
-        lowered = text.lower()
-        if not any(cue in lowered for cue in vocab.aws_cues):  # cheap: most pages name no partnership
+        if not any(cue in text.lowered for cue in vocab.aws_cues):  # cheap: most pages name no partnership
             continue
         for pattern in vocab.aws_partnership:
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(text.raw):
                 found.setdefault(match.group(0), None)
     return list(found)[:8]
 
@@ -165,7 +164,7 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
         # A link to a case study that lands on a login page is still that case study, gated.
         facts.kind, reason = classify_kind(page.url, parsed, vocab, facts.categories)
     facts.kind_reasons = [reason]
-    facts.aws_signals = _aws_signals([parsed.title or "", parsed.text, *parsed.image_alts], vocab)
+    facts.aws_signals = _aws_signals([Text(parsed.title or ""), text, *map(Text, parsed.image_alts)], vocab)
     services = vocab.aws_services.find(text)
     facts.aws_services = list(dict.fromkeys(vocab.aws_service_canonical.get(s.lower(), s) for s in services))
     facts.isvs = vocab.isv_vendors.find(text)

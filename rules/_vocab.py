@@ -18,13 +18,13 @@ CATEGORIES = ("product_design", "production_design", "production", "operations")
 # Boundaries are ASCII letters and digits: cheap for the regex engine, and right for CJK text
 # (no spaces). A Latin term touching an accented letter ("Fabrikänderung") is the rare miss.
 _NON_CJK_WORD = r"[A-Za-z0-9_]"
-_ASCII_RUN = re.compile(r"[a-z0-9]+")
-# bytes.translate then split: the words of a text twice as fast as _ASCII_RUN.findall (same words)
 _NON_WORD_TO_SPACE = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
 
 
-def _words(lowered: str) -> frozenset[bytes]:
-    return frozenset(lowered.encode("utf-8", "surrogatepass").translate(_NON_WORD_TO_SPACE).split())
+def _words(lowered: str) -> list[bytes]:
+    """The runs of ASCII letters and digits in a lowercased text, in order (for terms and texts
+    alike). bytes.translate then split: twice as fast as a regex's findall."""
+    return lowered.encode("utf-8", "surrogatepass").translate(_NON_WORD_TO_SPACE).split()
 
 
 def _is_cjk(char: str) -> bool:
@@ -80,7 +80,7 @@ class Text:
     @property
     def words(self) -> frozenset[bytes]:
         if self._words is None:
-            self._words = _words(self.lowered)
+            self._words = frozenset(_words(self.lowered))
         return self._words
 
 
@@ -96,7 +96,7 @@ class TermMatcher:
         self._always = False
         self._words_by_first: dict[bytes, list[frozenset[bytes]]] = {}
         for term in terms:
-            words = [w.encode() for w in _ASCII_RUN.findall(term.lower())]
+            words = _words(term.lower())
             if not words:
                 self._always = True
             else:
