@@ -8,7 +8,7 @@ import os
 import socket
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -48,7 +48,7 @@ from ._exceptions import InvalidURLError
 from .screenshots import data_folder, screenshot_folder, take_evidence_screenshots
 from .settings import Settings
 
-__all__ = ["AuditReport", "run_audit", "audit_run", "archive_path", "inspect_urls", "validate_url", "run_status"]
+__all__ = ["AuditReport", "run_audit", "audit_run", "archive_path", "this_process", "inspect_urls", "validate_url", "run_status"]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,11 @@ def validate_url(url: str) -> str:
 def archive_path(db: str, run_id: str) -> Path:
     """The run's WARC file: beside the database, named by the run (a resumed run appends to it)."""
     return data_folder(db) / "warc" / f"{run_id}.warc.gz"
+
+
+def this_process() -> dict[str, Any]:
+    """Which process is crawling a run, stored with it so that a resume can tell whether it still is."""
+    return {"pid": os.getpid(), "host": socket.gethostname()}
 
 
 def run_status(outcome: CrawlOutcome) -> str:
@@ -167,7 +172,7 @@ async def run_audit(
         options={
             "crawl": asdict(settings.crawl),
             "audit": {**asdict(settings.audit), "as_of": as_of.isoformat()},
-            "process": {"pid": os.getpid(), "host": socket.gethostname()},  # so a resume can tell it is not still running
+            "process": this_process(),
             "claims_given": claims is not None,
         },
     )
@@ -190,13 +195,13 @@ async def audit_run(
     policy: AddressPolicy | None = None,
     previous: StoredCrawl | None = None,
     resume_from: ResumePoint | None = None,
-    stored_facts: dict[str, PageFacts] | None = None,
+    stored_facts: Iterable[PageFacts] = (),
 ) -> AuditReport:
     """Crawl and decide for a run that is in storage: a new one, or one taken up where it stopped."""
     home, as_of = run.home_url, settings.audit.as_of
     vocab = load_vocabulary("*")  # links are scored in every language the vocabularies know
     pages = _Pages()
-    for stored in (stored_facts or {}).values():
+    for stored in stored_facts:
         pages.add(stored)
     if claims is None:
         pages.stored(list(pages.facts.values()))
@@ -247,13 +252,13 @@ async def audit_run(
         candidates, and new ones (or twice the pages, for shorter click paths) since the last look."""
         nonlocal last_look
         assert crawler is not None
-        a, pages = settings.audit, crawler.outcome.pages_fetched
+        a, fetched = settings.audit, crawler.outcome.pages_fetched
         if candidates["case_study"] < a.min_case_studies or not candidates["thought_leadership"]:
             return False
         found = sum(candidates.values())
-        if found == last_look[0] and pages < 2 * last_look[1]:
+        if found == last_look[0] and fetched < 2 * last_look[1]:
             return False
-        last_look = (found, pages)
+        last_look = (found, fetched)
         return all(c.status == "met" for c in evaluate(facts, crawler.outcome, settings.audit).values())
 
     # Claims may name pages only a full crawl reaches; --full asks for everything.
@@ -306,7 +311,7 @@ async def audit_run(
         click_paths=outcome.graph.click_paths(),
         checks=checks,
         claims=verdicts,
-        options={"claims_given": claims is not None, "warc": str(warc_path), **_conditional_figures(outcome, pages.bytes_not_modified, previous)},
+        options={"warc": str(warc_path), **_conditional_figures(outcome, pages.bytes_not_modified, previous)},
     )
     return AuditReport(run.id, status, home, checks, outcome, facts, notes, verdicts or [])
 

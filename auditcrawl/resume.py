@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import socket
 from datetime import UTC, date, datetime
+from typing import Any
 
 import httpx
 
@@ -21,7 +21,7 @@ from rules import PageFacts
 from storage import Run, Store, page_facts
 
 from ._exceptions import ResumeError
-from .pipeline import AuditReport, ProgressHandler, archive_path, audit_run
+from .pipeline import AuditReport, ProgressHandler, archive_path, audit_run, this_process
 from .settings import AuditSettings, CrawlSettings, Settings
 
 __all__ = ["resume_audit", "run_settings", "RESUMABLE"]
@@ -31,14 +31,19 @@ log = logging.getLogger(__name__)
 RESUMABLE = ("running", "partial")
 
 
+def _known(cls: type[Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The values a settings class has fields for (a run stored by another version may hold others)."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in values.items() if k in names}
+
+
 def run_settings(run: Run, current: Settings) -> Settings:
     """The crawl and audit settings the run started with; storage stays as given now."""
-    crawl_fields = {f.name for f in dataclasses.fields(CrawlSettings)}
     audit = dict(run.options.get("audit", {}))
     audit["as_of"] = date.fromisoformat(str(audit.get("as_of", run.as_of.isoformat())))
     return Settings(
-        crawl=CrawlSettings(**{k: v for k, v in run.options.get("crawl", {}).items() if k in crawl_fields}),
-        audit=AuditSettings(**{k: v for k, v in audit.items() if k in {f.name for f in dataclasses.fields(AuditSettings)}}),
+        crawl=CrawlSettings(**_known(CrawlSettings, run.options.get("crawl", {}))),
+        audit=AuditSettings(**_known(AuditSettings, audit)),
         storage=current.storage,
     )
 
@@ -46,7 +51,7 @@ def run_settings(run: Run, current: Settings) -> Settings:
 def _still_running(run: Run) -> bool:
     process = run.options.get("process") or {}
     pid = process.get("pid")
-    if process.get("host") != socket.gethostname() or not isinstance(pid, int):
+    if process.get("host") != this_process()["host"] or not isinstance(pid, int):
         return False  # another machine's run: its owner knows whether it died
     try:
         os.kill(pid, 0)
@@ -77,12 +82,12 @@ async def resume_audit(
     if run.status == "partial" and (await store.run_checks(run.id))[0]:
         raise ResumeError(f"run {run.id} finished with verdicts (partial: a limit was hit); start a new crawl with higher limits")
     settings = run_settings(run, settings)
-    facts: dict[str, PageFacts] = {}
+    facts: list[PageFacts] = []
     pages: list[StoredPage] = []
     home: CrawledPage | None = None
     for row in await store.run_pages(run.id):
         f = page_facts(row)
-        facts.setdefault(f.key, f)
+        facts.append(f)
         pages.append(StoredPage(row.url, row.final_url, row.depth, row.offsite, f.robots_blocked))
         if row.source == "seed":
             home = CrawledPage(
@@ -99,9 +104,8 @@ async def resume_audit(
     stored = {p.url for p in pages} | {p.final_url for p in pages}
     archived = [r for url, r in archive.results.items() if url not in stored]
     log.info("resuming run %s: %d pages stored, %d more in the archive", run.id, len(pages), len(archived))
-    process = {"pid": os.getpid(), "host": socket.gethostname()}
-    await store.reopen_run(run.id, {"process": process, "resumed": [*run.options.get("resumed", []), datetime.now(UTC).isoformat(timespec="seconds")]})
-    run = await store.get_run(run.id)
+    resumed = [*run.options.get("resumed", []), datetime.now(UTC).isoformat(timespec="seconds")]
+    run = await store.reopen_run(run.id, {"process": this_process(), "resumed": resumed})
     point = ResumePoint(pages=pages, edges=edges, archived=archived, redirects=archive.redirects, home=home)
     return await audit_run(
         run, settings, store, resolver=resolver, transport=transport, on_progress=on_progress, policy=policy,

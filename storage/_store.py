@@ -307,7 +307,7 @@ class Store:
                 session.add(run)
             await session.commit()
 
-    async def reopen_run(self, run_id: str, options: dict[str, Any]) -> None:
+    async def reopen_run(self, run_id: str, options: dict[str, Any]) -> Run:
         """A run taken up again: running, with what the new process adds to its options."""
         async with self._write_lock, self.session() as session:
             run = await session.get(Run, run_id)
@@ -316,6 +316,7 @@ class Store:
             run.status, run.finished_at, run.options = "running", None, {**run.options, **options}
             session.add(run)
             await session.commit()
+        return run
 
     async def get_run(self, run_id: str) -> Run:
         """A run by id or unique id prefix."""
