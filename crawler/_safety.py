@@ -205,12 +205,15 @@ async def destination_problem(resolver: Resolver, policy: AddressPolicy, host: s
     return None if allowed else _refusal(host, refused)
 
 
-def guarded_transport(resolver: Resolver, policy: AddressPolicy, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+def guarded_transport(
+    resolver: Resolver, policy: AddressPolicy, limits: httpx.Limits, ssl_context: ssl.SSLContext | None = None
+) -> httpx.AsyncHTTPTransport:
     """An httpx transport whose every connection passes the address policy."""
-    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    context = ssl_context or httpx.create_ssl_context()
+    transport = httpx.AsyncHTTPTransport(verify=context, limits=limits, trust_env=False)
     # httpx does not expose httpcore's network_backend; swap the pool it built.
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
+        ssl_context=context,
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,
