@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import tempfile
@@ -58,6 +59,9 @@ def load_exports(settings: Settings, *run_ids: str) -> list[dict[str, Any]]:
 
 
 def run_async(coro: Awaitable[T]) -> T:
+    # What is loaded by now (modules, settings) lives as long as the process: kept out of the
+    # collector's full passes, which otherwise walk it again and again during a long crawl.
+    gc.freeze()
     return asyncio.run(coro)  # type: ignore[arg-type]
 
 
