@@ -95,7 +95,7 @@ async def resume_audit(
                 content_type=row.content_type, error=row.error, robots_blocked=f.robots_blocked,
                 fetched_at=f.fetched_at, redirects=[], headers=dict(f.headers),
             )
-    edges = [Edge(link.from_url, link.to_url, link.anchor, link.region, link.date_hint) for link in await store.run_links(run.id)]
+    edges = await store.run_links(run.id)
     warc = archive_path(settings.storage.db, run.id)
     archive = read_archive(warc)
     if archive.truncated:

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
-__all__ = ["Alert", "Applicant", "CrawlLock", "Schedule", "Run", "PageRow", "LinkRow", "CheckRow", "ClaimRow", "EvidenceRow", "MetaRow", "SCHEMA_VERSION", "utcnow"]
+__all__ = ["Alert", "Applicant", "CrawlLock", "Schedule", "Run", "PageRow", "LinkRow", "PageLinksRow", "CheckRow", "ClaimRow", "EvidenceRow", "MetaRow", "SCHEMA_VERSION", "utcnow"]
 
-SCHEMA_VERSION = 6  # storage/_migrations.py brings older databases up to it
+SCHEMA_VERSION = 7  # storage/_migrations.py brings older databases up to it
 
 
 def utcnow() -> datetime:
@@ -119,6 +119,8 @@ class PageRow(SQLModel, table=True):
 
 
 class LinkRow(SQLModel, table=True):
+    """One link a row: how runs stored before schema version 7 kept their links (read, never written)."""
+
     __tablename__ = "link"
     id: int | None = Field(default=None, primary_key=True)
     run_id: str = Field(foreign_key="run.id", index=True)
@@ -127,6 +129,17 @@ class LinkRow(SQLModel, table=True):
     anchor: str = ""
     region: str = "body"
     date_hint: str | None = None
+
+
+class PageLinksRow(SQLModel, table=True):
+    """The links found on one page, in page order, each as [to_url, anchor, region, date_hint].
+    One row a page, not a row a link: fifty rows a page were most of a large crawl's storage time."""
+
+    __tablename__ = "page_links"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="run.id", index=True)
+    from_url: str
+    links: list[list[str | None]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class CheckRow(SQLModel, table=True):

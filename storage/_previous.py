@@ -44,6 +44,6 @@ async def load_previous(store: Store, run_id: str) -> StoredCrawl:
     for row in await store.run_pages(run_id):
         previous.pages.setdefault(row.url, row)
         previous.pages.setdefault(row.final_url, row)
-    for link in await store.run_links(run_id):
-        previous.links_by_source.setdefault(link.from_url, []).append(Link(link.to_url, link.anchor, link.region, link.date_hint))
+    for edge in await store.run_links(run_id):
+        previous.links_by_source.setdefault(edge.source, []).append(Link(edge.target, edge.anchor, edge.region, edge.date_hint))
     return previous

@@ -23,7 +23,7 @@ from crawler import Edge
 from rules import CheckResult, ClaimVerdict, PageFacts
 
 from ._migrations import MIGRATIONS
-from ._models import SCHEMA_VERSION, Applicant, CheckRow, ClaimRow, EvidenceRow, LinkRow, MetaRow, PageRow, Run
+from ._models import SCHEMA_VERSION, Applicant, CheckRow, ClaimRow, EvidenceRow, LinkRow, MetaRow, PageLinksRow, PageRow, Run
 
 __all__ = ["Store", "async_url", "sync_url", "page_values", "page_facts"]
 
@@ -237,12 +237,14 @@ class Store:
             page_rows = [page_values(run_id, f) for f in pages]
             if page_rows:
                 await connection.execute(insert(PageRow.__table__), page_rows)  # type: ignore[attr-defined]
-            link_rows = [
-                {"run_id": run_id, "from_url": e.source, "to_url": e.target, "anchor": e.anchor, "region": e.region, "date_hint": e.date_hint}
-                for e in edges
-            ]
-            if link_rows:
-                await connection.execute(insert(LinkRow.__table__), link_rows)  # type: ignore[attr-defined]
+            by_source: dict[str, list[list[str | None]]] = {}
+            for e in edges:
+                by_source.setdefault(e.source, []).append([e.target, e.anchor, e.region, e.date_hint])
+            if by_source:
+                await connection.execute(
+                    insert(PageLinksRow.__table__),  # type: ignore[attr-defined]
+                    [{"run_id": run_id, "from_url": source, "links": links} for source, links in by_source.items()],
+                )
             await session.commit()
 
     async def finish_run(
@@ -357,6 +359,12 @@ class Store:
         async with self.session() as session:
             return (await session.exec(select(PageRow).where(PageRow.run_id == run_id).order_by(col(PageRow.id)))).all()
 
-    async def run_links(self, run_id: str) -> Sequence[LinkRow]:
+    async def run_links(self, run_id: str) -> list[Edge]:
+        """A run's links in the order they were found (runs from before schema 7: from the link table)."""
         async with self.session() as session:
-            return (await session.exec(select(LinkRow).where(LinkRow.run_id == run_id).order_by(col(LinkRow.id)))).all()
+            legacy = (await session.exec(select(LinkRow).where(LinkRow.run_id == run_id).order_by(col(LinkRow.id)))).all()
+            per_page = (await session.exec(select(PageLinksRow).where(PageLinksRow.run_id == run_id).order_by(col(PageLinksRow.id)))).all()
+        edges = [Edge(link.from_url, link.to_url, link.anchor, link.region, link.date_hint) for link in legacy]
+        for row in per_page:
+            edges.extend(Edge(row.from_url, str(to), str(anchor), str(region), hint) for to, anchor, region, hint in row.links)
+        return edges

@@ -59,7 +59,7 @@ async def test_round_trip_and_export_validates(store: Store) -> None:
     assert [p.click_path for p in pages] == [["https://p.com/"], ["https://p.com/", "https://p.com/case-studies/a"]]
     assert pages[1].etag == '"abc"'
     links = await store.run_links(run_id)
-    assert [(lk.from_url, lk.to_url, lk.anchor, lk.region) for lk in links] == [("https://p.com/", "https://p.com/case-studies/a", "Case A", "main")]
+    assert [(lk.source, lk.target, lk.anchor, lk.region) for lk in links] == [("https://p.com/", "https://p.com/case-studies/a", "Case A", "main")]
     json.dumps(document)  # plain JSON types only
 
 
@@ -143,7 +143,8 @@ async def test_sqlite_uses_wal(tmp_path: Any) -> None:
 
 
 async def test_an_older_database_is_upgraded_without_losing_data(db_url: str) -> None:
-    """A version-1 database (no link.date_hint) opens, keeps its runs, and takes new links."""
+    """A version-1 database (no link.date_hint, a row a link) opens, keeps its runs and their
+    links, and takes new links (a row a page)."""
     from sqlalchemy.ext.asyncio import create_async_engine
 
     from storage import async_url
@@ -152,6 +153,11 @@ async def test_an_older_database_is_upgraded_without_losing_data(db_url: str) ->
         run_id = await _stored_run(store, "old000000001")
     engine = create_async_engine(async_url(db_url))
     async with engine.begin() as conn:  # turn it back into what version 1 wrote
+        await conn.exec_driver_sql("DROP TABLE page_links")
+        await conn.exec_driver_sql(
+            "INSERT INTO link (run_id, from_url, to_url, anchor, region) VALUES "
+            "('old000000001', 'https://p.com/', 'https://p.com/case-studies/a', 'Case A', 'main')"
+        )
         await conn.exec_driver_sql("ALTER TABLE link DROP COLUMN date_hint")
         await conn.exec_driver_sql("ALTER TABLE page DROP COLUMN rendered")
         await conn.exec_driver_sql("ALTER TABLE page DROP COLUMN render_reason")
@@ -165,7 +171,9 @@ async def test_an_older_database_is_upgraded_without_losing_data(db_url: str) ->
     async with Store(db_url) as store:
         assert [r.id for r in await store.list_runs()] == [run_id]
         await _stored_run(store, "new000000002")
-        assert len(await store.run_links("new000000002")) == 1
+        assert await store.run_links(run_id) == [Edge("https://p.com/", "https://p.com/case-studies/a", "Case A", "main")]
+        assert await store.run_links("new000000002") == [Edge("https://p.com/", "https://p.com/case-studies/a", "Case A", "main")]
         async with store.engine.connect() as conn:
             version = (await conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
-    assert version == "6"
+            legacy_rows = (await conn.exec_driver_sql("SELECT count(*) FROM link WHERE run_id = 'new000000002'")).scalar()
+    assert version == "7" and legacy_rows == 0
