@@ -17,9 +17,10 @@ _REGION_TAGS = {"nav": "nav", "header": "header", "footer": "footer", "aside": "
 _REGION_ROLES = {"navigation": "nav", "banner": "header", "contentinfo": "footer", "complementary": "aside", "main": "main"}
 _REGION_HINTS = (("footer", "footer"), ("nav", "nav"), ("menu", "nav"), ("header", "header"), ("sidebar", "aside"))
 _NON_CONTENT = "script, style, noscript, template, svg, iframe"
-_SKIP_EXT = re.compile(
-    r"\.(?:jpe?g|png|gif|webp|svg|ico|bmp|tiff?|css|js|mjs|json|woff2?|ttf|eot|mp[34]|m4a|wav|avi|mov|webm|zip|gz|tgz|rar|7z|exe|dmg|msi|iso|docx?|xlsx?|pptx?|csv|xml|rss|atom)$",
-    re.I,
+# Links to files that are never pages (a set lookup on the last path segment's extension).
+_SKIP_EXT = frozenset(
+    "jpg jpeg png gif webp svg ico bmp tif tiff css js mjs json woff woff2 ttf eot mp3 mp4 m4a wav avi mov webm "
+    "zip gz tgz rar 7z exe dmg msi iso doc docx xls xlsx ppt pptx csv xml rss atom".split()
 )
 MAX_TEXT = 200_000  # characters of content analysed per page: plenty for any real page, bounded for hostile ones
 MAX_DEPTH = 2_000  # the parser slows down quadratically with nesting; no real page nests this deep
@@ -86,6 +87,11 @@ def decode_html(body: bytes, content_type_header: str = "") -> str:
         except (LookupError, UnicodeDecodeError):
             continue
     return body.decode("cp1252", errors="replace")
+
+
+def _is_file(url: str) -> bool:
+    segment = url.split("?", 1)[0].rsplit("/", 1)[-1]
+    return "." in segment and segment.rsplit(".", 1)[1].lower() in _SKIP_EXT
 
 
 def _clean(text: str | None) -> str:
@@ -244,7 +250,7 @@ def parse_html(html: str, url: str) -> ParsedPage:
     regions: dict[int, str] = {}  # by parent element: a menu's forty links share one walk up the tree
     for a in tree.css("a[href]"):
         target = canonicalize(a.attributes.get("href") or "", base=base)
-        if target is None or _SKIP_EXT.search(target.split("?", 1)[0]):
+        if target is None or _is_file(target):
             continue
         anchor = _clean(a.text(deep=True)) or _clean(a.attributes.get("title")) or _clean(a.attributes.get("aria-label"))
         parent = a.parent
@@ -270,8 +276,8 @@ def parse_html(html: str, url: str) -> ParsedPage:
         for chrome in tree.css("nav, header, footer"):
             chrome.decompose()
         main = tree.body
-    page.text = _clean(main.text(separator=" ")) if main is not None else ""
-    page.word_count = len(page.text.split())
+    words = main.text(separator=" ").split() if main is not None else []
+    page.text, page.word_count = " ".join(words), len(words)
     if len(page.text) > MAX_TEXT:
         page.text = page.text[:MAX_TEXT]
         page.notes.append(f"only the first {MAX_TEXT} characters of the text were analysed")
