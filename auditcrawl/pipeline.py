@@ -52,7 +52,7 @@ __all__ = ["AuditReport", "run_audit", "audit_run", "archive_path", "this_proces
 
 log = logging.getLogger(__name__)
 
-FLUSH_EVERY = 25  # pages per database write (the WARC holds the rest if the process dies)
+FLUSH_EVERY = 100  # pages per database write (the WARC holds the rest if the process dies)
 PAGE_NOTES_SHOWN = 20  # pages whose reading notes (truncated text, unreadable PDF) go to the run notes
 ProgressHandler = Callable[[int, int, str], None]
 
