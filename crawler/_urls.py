@@ -36,6 +36,7 @@ def _is_tracking(name: str) -> bool:
 _NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}$")
 
 
+@functools.lru_cache(maxsize=1024)  # a crawl meets few hosts, in every link
 def _normalize_host(host: str) -> str | None:
     host = host.strip().rstrip(".").lower()
     if not host:
