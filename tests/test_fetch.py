@@ -146,3 +146,40 @@ async def test_user_agent_is_sent(serve: Any) -> None:
     async with Fetcher(CrawlSettings(delay=0, allow_private=True, user_agent="probe/2.0 (+https://example.org/x)")) as fetcher:
         await fetcher.fetch(server.url("/"))
     assert {ua for _, _, ua in server.requests} == {"probe/2.0 (+https://example.org/x)"}
+
+
+async def test_concurrency_is_capped_and_connections_are_kept_alive() -> None:
+    """Never more requests in flight than the concurrency, and each slot reuses its connection."""
+    import asyncio
+
+    in_flight = peak = connections = 0
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal in_flight, peak, connections
+        connections += 1
+        try:
+            while (head := await reader.readuntil(b"\r\n\r\n")):
+                in_flight += 1
+                peak = max(peak, in_flight)
+                await asyncio.sleep(0.02)  # long enough for every slot to be busy at once
+                in_flight -= 1
+                status = "404 Not Found" if head.startswith(b"GET /robots.txt") else "200 OK"
+                body = b"<html><title>x</title></html>"
+                writer.write(f"HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with Fetcher(CrawlSettings(delay=0, retries=0, allow_private=True, concurrency=3)) as fetcher:
+            results = await asyncio.gather(*(fetcher.fetch(f"http://127.0.0.1:{port}/p/{i}") for i in range(30)))
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert all(r.ok for r in results)
+    assert peak == 3  # the cap was reached and never passed
+    assert connections <= 3  # robots.txt and 30 pages over at most one connection a slot
