@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from http.cookiejar import CookieJar
 from urllib.parse import urlsplit
 
 import httpx
@@ -138,11 +139,15 @@ class Fetcher:
         # every waiting request against every connection), a third of a fast crawl's fetching.
         limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
         context = httpx.create_ssl_context()  # loading the CA bundle once, not once a client
+        # One cookie jar for every slot: a cookie set on one response goes with the next request,
+        # whichever slot sends it (the next hop of a consent redirect among them).
+        cookies = CookieJar()
         t = settings.timeout
         self._clients = [
             httpx.AsyncClient(
                 transport=transport or guarded_transport(self.resolver, self.policy, limits, context),
                 follow_redirects=False,  # every hop is re-checked here
+                cookies=cookies,
                 timeout=httpx.Timeout(connect=min(t, 10.0), read=t, write=t, pool=None),
                 headers={
                     "User-Agent": settings.user_agent,

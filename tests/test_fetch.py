@@ -5,8 +5,10 @@ Unit tests mock the transport with pytest-httpx; the last ones use real loopback
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -133,8 +135,6 @@ async def test_politeness_delay_between_requests_to_one_host(serve: Any) -> None
     settings = CrawlSettings(delay=0.25, retries=0, allow_private=True, concurrency=4)
     async with Fetcher(settings) as fetcher:
         started = time.monotonic()
-        import asyncio
-
         results = await asyncio.gather(*(fetcher.fetch(server.url(p)) for p in ("/a", "/b", "/c")))
         elapsed = time.monotonic() - started
     assert all(r.ok for r in results)
@@ -148,38 +148,76 @@ async def test_user_agent_is_sent(serve: Any) -> None:
     assert {ua for _, _, ua in server.requests} == {"probe/2.0 (+https://example.org/x)"}
 
 
-async def test_concurrency_is_capped_and_connections_are_kept_alive() -> None:
-    """Never more requests in flight than the concurrency, and each slot reuses its connection."""
-    import asyncio
 
-    in_flight = peak = connections = 0
+class _KeepAliveServer:
+    """A raw HTTP/1.1 server on loopback that keeps connections open, counts them, and records
+    the most requests it had in hand at once. `respond` maps a request head to status, headers, body."""
 
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        nonlocal in_flight, peak, connections
-        connections += 1
+    def __init__(self, respond: Callable[[bytes], tuple[str, dict[str, str], bytes]]) -> None:
+        self.respond = respond
+        self.connections = self.in_flight = self.peak = 0
+        self.port = 0
+        self._server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> _KeepAliveServer:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
         try:
-            while (head := await reader.readuntil(b"\r\n\r\n")):
-                in_flight += 1
-                peak = max(peak, in_flight)
+            while head := await reader.readuntil(b"\r\n\r\n"):
+                self.in_flight += 1
+                self.peak = max(self.peak, self.in_flight)
                 await asyncio.sleep(0.02)  # long enough for every slot to be busy at once
-                in_flight -= 1
-                status = "404 Not Found" if head.startswith(b"GET /robots.txt") else "200 OK"
-                body = b"<html><title>x</title></html>"
-                writer.write(f"HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+                self.in_flight -= 1
+                status, headers, body = self.respond(head)
+                lines = "".join(f"{k}: {v}\r\n" for k, v in {"Content-Type": "text/html", **headers}.items())
+                writer.write(f"HTTP/1.1 {status}\r\n{lines}Content-Length: {len(body)}\r\n\r\n".encode() + body)
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:
             writer.close()
 
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
+
+def _pages(head: bytes) -> tuple[str, dict[str, str], bytes]:
+    return ("404 Not Found" if head.startswith(b"GET /robots.txt") else "200 OK"), {}, b"<html><title>x</title></html>"
+
+
+async def test_concurrency_is_capped_and_connections_are_kept_alive() -> None:
+    """Never more requests in flight than the concurrency, and each slot reuses its connection."""
+    async with _KeepAliveServer(_pages) as server:
         async with Fetcher(CrawlSettings(delay=0, retries=0, allow_private=True, concurrency=3)) as fetcher:
-            results = await asyncio.gather(*(fetcher.fetch(f"http://127.0.0.1:{port}/p/{i}") for i in range(30)))
-    finally:
-        server.close()
-        await server.wait_closed()
+            results = await asyncio.gather(*(fetcher.fetch(server.url(f"/p/{i}")) for i in range(30)))
     assert all(r.ok for r in results)
-    assert peak == 3  # the cap was reached and never passed
-    assert connections <= 3  # robots.txt and 30 pages over at most one connection a slot
+    assert server.peak == 3  # the cap was reached and never passed
+    assert server.connections <= 3  # robots.txt and 30 pages over at most one connection a slot
+
+
+def _consent(head: bytes) -> tuple[str, dict[str, str], bytes]:
+    if head.startswith(b"GET /robots.txt"):
+        return "404 Not Found", {}, b""
+    if head.startswith(b"GET /consent"):  # sets the cookie and sends the visitor on, like a consent wall
+        return "302 Found", {"Set-Cookie": "consent=yes; Path=/", "Location": "/p/0"}, b""
+    if b"\r\ncookie: consent=yes" in head.lower():
+        return "200 OK", {}, b"<html><title>in</title></html>"
+    return "403 Forbidden", {}, b"no consent cookie"
+
+
+async def test_a_cookie_goes_with_every_later_request_whichever_slot_sends_it() -> None:
+    async with _KeepAliveServer(_consent) as server:
+        async with Fetcher(CrawlSettings(delay=0, retries=0, allow_private=True, concurrency=4)) as fetcher:
+            first = await fetcher.fetch(server.url("/consent"))
+            later = await asyncio.gather(*(fetcher.fetch(server.url(f"/p/{i}")) for i in range(1, 13)))
+    assert first.ok and first.redirects == [server.url("/p/0")]
+    assert [r.status for r in later] == [200] * 12
