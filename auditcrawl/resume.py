@@ -88,7 +88,7 @@ async def resume_audit(
     for row in await store.run_pages(run.id):
         f = page_facts(row)
         facts.append(f)
-        pages.append(StoredPage(row.url, row.final_url, row.depth, row.offsite, f.robots_blocked))
+        pages.append(StoredPage(row.url, row.final_url, row.depth, row.offsite, f.robots_blocked, f.nofollow))
         if row.source == "seed":
             home = CrawledPage(
                 url=row.url, final_url=row.final_url, depth=0, source="seed", offsite=False, status=row.status,

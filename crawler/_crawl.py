@@ -34,6 +34,8 @@ class PreviousCrawl(Protocol):
 
     def links(self, url: str) -> list[Link]: ...
 
+    def nofollow(self, url: str) -> bool: ...
+
 
 # Scores a link found on a page at the given depth; higher is fetched sooner.
 LinkScorer = Callable[[Link, int], float]
@@ -204,13 +206,14 @@ class Crawler:
         again, and what it archived without storing is handled from the archive."""
         outcome, frontier = self.outcome, self.frontier
         outcome.graph.add_edges(point.edges, stored=True)
-        depth: dict[str, int] = {}
+        depth: dict[str, int] = {}  # of the stored pages whose links were followed
         for p in point.pages:
             frontier.mark_seen(p.url)
             frontier.mark_seen(p.final_url)
             self._final_seen.add(p.final_url)
             outcome.graph.add_alias(p.url, p.final_url)
-            depth.setdefault(p.final_url, p.depth)
+            if not p.nofollow:
+                depth.setdefault(p.final_url, p.depth)
             if p.robots_blocked:
                 outcome.robots_blocked.append(p.url)
             else:
@@ -234,7 +237,7 @@ class Crawler:
             d = 0 if seed else link_depth.get(result.url, link_depth.get(outcome.graph.resolve(result.url), self.settings.max_depth))
             entry = FrontierEntry((0.0, d, 0), result.url, d, "seed" if seed else "link")
             page = await self._handle(entry, result, offsite=not self.scope.contains(result.final_url))
-            for link in page.parsed.links if page.parsed is not None and not page.offsite else ():
+            for link in page.parsed.links if page.parsed is not None and page.follows_links and not page.offsite else ():
                 link_depth[link.url] = min(d + 1, link_depth.get(link.url, d + 1))
 
     async def _process(self, entry: FrontierEntry) -> None:
@@ -263,7 +266,7 @@ class Crawler:
         if result.not_modified and self.previous is not None:
             # unchanged since the last run: its links are the ones stored then
             page.not_modified = True
-            page.parsed = ParsedPage(url=result.final_url, links=self.previous.links(result.final_url))
+            page.parsed = ParsedPage(url=result.final_url, links=self.previous.links(result.final_url), nofollow=self.previous.nofollow(result.final_url))
             outcome.not_modified += 1
         if entry.source == "seed":
             outcome.home = page
@@ -324,10 +327,9 @@ class Crawler:
     def _queue_links(self, page: CrawledPage) -> None:
         assert page.parsed is not None
         graph = self.outcome.graph
-        follow = not page.parsed.nofollow and "nofollow" not in page.headers.get("x-robots-tag", "").lower()
         depth = page.depth + 1
         graph.add_edges([Edge(page.final_url, link.url, link.anchor, link.region, link.date_hint) for link in page.parsed.links])
-        if follow:
+        if page.follows_links:
             for link in page.parsed.links:
                 self._enqueue(link, depth)
 

@@ -65,6 +65,11 @@ class CrawledPage:
             page.parsed = parse_pdf(result.body, result.final_url)
         return page
 
+    @property
+    def follows_links(self) -> bool:
+        """Whether crawlers may follow the page's links: no nofollow in its robots meta tag or X-Robots-Tag."""
+        return self.parsed is not None and not self.parsed.nofollow and "nofollow" not in self.headers.get("x-robots-tag", "").lower()
+
 
 @dataclass(frozen=True)
 class StoredPage:
@@ -75,6 +80,7 @@ class StoredPage:
     depth: int
     offsite: bool
     robots_blocked: bool
+    nofollow: bool = False  # its links were recorded but not followed
 
 
 @dataclass

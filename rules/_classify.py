@@ -142,6 +142,7 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
         render_reason=page.render_reason,
         size=len(page.body),
         warc_record_id=page.warc_record_id,
+        nofollow=page.parsed is not None and not page.follows_links,
     )
     parsed = page.parsed
     if parsed is None:

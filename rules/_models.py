@@ -50,6 +50,7 @@ class PageFacts:
     render_reason: str | None = None
     size: int = 0  # body bytes
     not_modified: bool = False  # answered 304: facts carried over from the previous run
+    nofollow: bool = False  # its links were recorded but not followed (robots meta tag or X-Robots-Tag)
     warc_record_id: str | None = None
 
     @property

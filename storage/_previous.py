@@ -29,6 +29,10 @@ class StoredCrawl:
     def links(self, url: str) -> list[Link]:
         return list(self.links_by_source.get(url, []))
 
+    def nofollow(self, url: str) -> bool:
+        row = self.pages.get(url)
+        return row is not None and bool(row.facts.get("nofollow"))
+
     def facts(self, url: str) -> PageFacts | None:
         row = self.pages.get(url)
         return page_facts(row) if row is not None else None

@@ -108,6 +108,7 @@ def page_values(run_id: str, f: PageFacts) -> dict[str, Any]:
             "word_count": f.word_count,
             "notes": f.notes,
             "completeness": f.completeness,
+            "nofollow": f.nofollow,
         },
         click_path=[],  # known when the crawl ends (finish_run)
     )
@@ -130,6 +131,7 @@ def page_facts(row: PageRow) -> PageFacts:
         headers={k: v for k, v in (("etag", row.etag), ("last-modified", row.last_modified)) if v},
         notes=list(stored.get("notes", [])), completeness=stored.get("completeness"),
         rendered=row.rendered, render_reason=row.render_reason, size=row.size, warc_record_id=row.warc_record_id,
+        nofollow=bool(stored.get("nofollow")),
     )
 
 _SCHEMA_LOCK = 7_402_031  # PostgreSQL advisory lock id: one process creates the schema at a time
