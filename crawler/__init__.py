@@ -3,7 +3,7 @@
 from ._crawl import Crawler, CrawlOutcome, LinkScorer, PreviousCrawl
 from ._page import CrawledPage, ResumePoint, StoredPage
 from ._fetch import HTML_TYPES, PAGE_TYPES, PDF_TYPES, Fetcher, FetchResult
-from ._graph import CrawlGraph, Edge
+from ._graph import ClickPaths, CrawlGraph, Edge
 from ._parse import Form, Link, ParsedPage, decode_html, parse_html
 from ._pdf import parse_pdf
 from ._replay import ArchivedResponses, read_archive
@@ -19,6 +19,7 @@ from ._warc import WarcArchive
 __all__ = [
     "AddressPolicy",
     "ArchivedResponses",
+    "ClickPaths",
     "CrawlGraph",
     "CrawlOutcome",
     "CrawledPage",

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Edge", "CrawlGraph"]
+__all__ = ["Edge", "CrawlGraph", "ClickPaths"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,37 +83,60 @@ class CrawlGraph:
             return []
         return [self.resolve(self._urls[t]) for t in self._targets.get(source, ())]
 
-    def click_paths(self) -> dict[str, list[str]]:
-        """Shortest click path from the home page to every URL a link reaches (BFS)."""
-        # Redirects: each URL number maps to the number of the URL it finally resolves to.
-        resolved = [self.resolve(url) if url in self.aliases else url for url in self._urls]
-        final = [self._id(url) for url in resolved]
-        adjacency: dict[int, list[int]] = {}
-        for source, targets in self._targets.items():
-            adjacency.setdefault(final[source], []).extend(final[t] for t in targets)
+    def click_paths(self) -> ClickPaths:
+        """Shortest click path from the home page to every URL a link reaches (BFS over the link
+        arrays as they are: no copy of the graph, so a large site's peak memory stays put)."""
+        # Redirects: a requested URL stands for the URL it finally resolves to, links and all.
+        final = {self._ids[url]: self._id(self.resolve(url)) for url in self.aliases if url in self._ids}
+        merged: dict[int, list[int]] = {}  # a final URL -> the requested URLs that lead to it
+        for requested, target in final.items():
+            merged.setdefault(target, []).append(requested)
         home = self.resolve(self.home)
         start = self._ids.get(home)
         if start is None:
-            return {home: [home]}
-        parent: dict[int, int] = {start: start}
+            return ClickPaths(home, [home], {home: 0}, array("i", [0]))
+        parent = array("i", [-1]) * len(self._urls)  # -1: not reached
+        parent[start] = start
         queue = deque([start])
+        none = array("i")
         while queue:
             current = queue.popleft()
-            for target in adjacency.get(current, ()):
-                if target not in parent:
-                    parent[target] = current
-                    queue.append(target)
-        paths: dict[int, list[str]] = {start: [self._urls[start]]}
+            for source in (current, *merged.get(current, ())):
+                for target in self._targets.get(source, none):
+                    target = final.get(target, target)
+                    if parent[target] < 0:
+                        parent[target] = current
+                        queue.append(target)
+        return ClickPaths(home, self._urls, self._ids, parent)
 
-        def path(node: int) -> list[str]:
-            chain = []
-            while node not in paths:
-                chain.append(node)
-                node = parent[node]
-            result = paths[node]
-            for n in reversed(chain):
-                result = [*result, self._urls[n]]
-                paths[n] = result
-            return result
 
-        return {self._urls[n]: path(n) for n in parent}
+class ClickPaths(Mapping[str, list[str]]):
+    """Click paths by URL, each made when asked for from one parent number a URL: a large site's
+    paths are never all held as lists at once."""
+
+    def __init__(self, home: str, urls: list[str], ids: dict[str, int], parent: array[int]) -> None:
+        self.home = home
+        self._urls, self._ids, self._parent = urls, ids, parent
+
+    def _node(self, url: str) -> int | None:
+        node = self._ids.get(url)
+        return node if node is not None and node < len(self._parent) and self._parent[node] >= 0 else None
+
+    def __getitem__(self, url: str) -> list[str]:
+        node = self._node(url)
+        if node is None:
+            raise KeyError(url)
+        chain = [node]
+        while self._parent[node] != node:
+            node = self._parent[node]
+            chain.append(node)
+        return [self._urls[n] for n in reversed(chain)]
+
+    def __contains__(self, url: object) -> bool:
+        return isinstance(url, str) and self._node(url) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._urls[n] for n in range(len(self._parent)) if self._parent[n] >= 0)
+
+    def __len__(self) -> int:
+        return sum(1 for p in self._parent if p >= 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -35,7 +36,7 @@ class AuditContext:
     facts: dict[str, PageFacts]  # by PageFacts.key
     outcome: CrawlOutcome
     settings: AuditSettings
-    paths: dict[str, list[str]] = field(default_factory=dict)
+    paths: Mapping[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.paths = self.outcome.graph.click_paths()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -134,6 +134,7 @@ def page_facts(row: PageRow) -> PageFacts:
         nofollow=bool(stored.get("nofollow")),
     )
 
+_PATHS_AT_ONCE = 1000  # click paths written per statement when a run finishes
 _SCHEMA_LOCK = 7_402_031  # PostgreSQL advisory lock id: one process creates the schema at a time
 
 
@@ -258,7 +259,7 @@ class Store:
         pages_fetched: int,
         pages_rendered: int,
         notes: list[str],
-        click_paths: dict[str, list[str]],
+        click_paths: Mapping[str, list[str]],
         checks: dict[str, CheckResult],
         claims: list[ClaimVerdict] | None = None,
         options: dict[str, Any] | None = None,
@@ -277,16 +278,15 @@ class Store:
                     ClaimRow(run_id=run_id, position=position, url=claim.url, claimed_as=claim.claimed_as,
                              verdict=claim.verdict, final_url=claim.final_url, reasons=claim.reasons)
                 )
-            # One executemany over the pages' URLs: a large run's rows are never all loaded at once.
-            urls = (await session.exec(select(PageRow.final_url).where(PageRow.run_id == run_id))).all()
-            params = [{"b_run": run_id, "b_url": url, "b_path": click_paths[url]} for url in set(urls) if url in click_paths]
-            if params:
-                table = PageRow.__table__  # type: ignore[attr-defined]  # Core, not ORM: a bulk update keyed by URL, not by primary key
-                connection = await session.connection()
-                await connection.execute(
-                    sa_update(table).where(table.c.run_id == bindparam("b_run"), table.c.final_url == bindparam("b_url")).values(click_path=bindparam("b_path")),
-                    params,
-                )
+            # Executemany a thousand pages at a time: a large run's rows and paths are never all in memory at once.
+            urls = sorted(set((await session.exec(select(PageRow.final_url).where(PageRow.run_id == run_id))).all()))
+            table = PageRow.__table__  # type: ignore[attr-defined]  # Core, not ORM: a bulk update keyed by URL, not by primary key
+            statement = sa_update(table).where(table.c.run_id == bindparam("b_run"), table.c.final_url == bindparam("b_url"))
+            connection = await session.connection()
+            for start in range(0, len(urls), _PATHS_AT_ONCE):
+                params = [{"b_run": run_id, "b_url": u, "b_path": click_paths[u]} for u in urls[start : start + _PATHS_AT_ONCE] if u in click_paths]
+                if params:
+                    await connection.execute(statement.values(click_path=bindparam("b_path")), params)
             for check_id, result in checks.items():
                 session.add(CheckRow(run_id=run_id, check_id=check_id, status=result.status, summary=result.summary, reasons=result.reasons, extra=result.extra))
                 for counted, items in ((True, result.evidence), (False, result.rejected)):

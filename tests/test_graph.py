@@ -48,3 +48,16 @@ def test_new_edges_are_handed_out_once_and_stored_ones_never() -> None:
     graph.add_edges([Edge(H, H + "b", "", "main")], stored=True)
     assert graph.take_new_edges() == []
     assert graph.click_paths()[H + "b"] == [H, H + "b"]
+
+
+def test_click_paths_of_a_graph_without_the_home_page() -> None:
+    paths = CrawlGraph(home=H).click_paths()  # the home page failed: it has no links
+    assert dict(paths) == {H: [H]} and len(paths) == 1
+
+
+def test_click_paths_taken_before_the_graph_grows_stay_as_they_were() -> None:
+    graph = _graph([("", "a")])
+    paths = graph.click_paths()
+    graph.add_edges([Edge(H + "a", H + "later", "", "main")])
+    assert H + "later" not in paths and dict(paths) == {H: [H], H + "a": [H, H + "a"]}
+    assert graph.click_paths()[H + "later"] == [H, H + "a", H + "later"]
