@@ -6,10 +6,11 @@ copyright years and HTTP Last-Modified are not publication dates.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 
@@ -19,6 +20,7 @@ from ._textdates import find_text_date, url_date
 from ._vocab import Vocabulary, modified_note_pattern
 
 if TYPE_CHECKING:
+    import lxml.html
     from lxml.html import HtmlElement
 
 __all__ = ["DateFinding", "publication_date"]
@@ -36,6 +38,7 @@ _META_KEYS = (
     "citation_publication_date", "parsely-pub-date", "sailthru.date", "uploaddate", "date",
 )
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_TIME_ATTRIBUTE = re.compile(r"""datetime=["']([^"'<>]{10,40})["']""")  # <time datetime="…"> values
 MIN_DATE = date(1995, 1, 1)
 
 
@@ -63,23 +66,23 @@ def _types(item: dict[str, Any]) -> set[str]:
     return {t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)}
 
 
-def _from_json_ld(items: list[dict[str, Any]], as_of: date) -> date | None:
-    """The date of the item the page is about, not of related items listed beside it."""
+def _from_json_ld(items: list[dict[str, Any]], as_of: date) -> tuple[date, str] | None:
+    """The date of the item the page is about, not of related items listed beside it (with the value as written)."""
     dated = [item for item in items if any(item.get(key) for key in _JSONLD_KEYS)]
     main = [item for item in dated if _types(item) & _MAIN_ENTITY_TYPES] or dated
     for item in main:
         for key in _JSONLD_KEYS:
             found = _iso(item.get(key), as_of)
             if found:
-                return found
+                return found, str(item[key])
     return None
 
 
-def _from_meta(meta: dict[str, str], as_of: date) -> date | None:
+def _from_meta(meta: dict[str, str], as_of: date) -> tuple[date, str] | None:
     for key in _META_KEYS:  # in order of trust
         found = _iso(meta.get(key), as_of)
         if found:
-            return found
+            return found, meta[key]
     return None
 
 
@@ -94,9 +97,10 @@ def publication_date(html: str, url: str, page: ParsedPage, vocab: Vocabulary, a
         if created:
             return DateFinding(created, "pdf")
     in_url = url_date(url)
-    for source, found in (("json-ld", _from_json_ld(page.json_ld, as_of)), ("meta", _from_meta(page.meta, as_of))):
-        if found:
-            return _prefer_url_day(found, in_url) or DateFinding(found, source)
+    for source, structured in (("json-ld", _from_json_ld(page.json_ld, as_of)), ("meta", _from_meta(page.meta, as_of))):
+        if structured:
+            published, written = structured
+            return _prefer_url_day(published, in_url) or DateFinding(_local_day(written, html, page.meta) or published, source)
     found = _from_htmldate(html, url, as_of)
     if found:
         return DateFinding(found, "htmldate")
@@ -113,6 +117,28 @@ def publication_date(html: str, url: str, page: ParsedPage, vocab: Vocabulary, a
         if MIN_DATE <= found <= as_of:
             return DateFinding(found, "url")
     return None
+
+
+def _local_day(written: str, html: str, meta: dict[str, str]) -> date | None:
+    """A UTC timestamp falls on the next day for a publisher west of Greenwich late in the evening
+    (or the day before, east of it after midnight): when the page writes the same instant with
+    the publisher's own offset (a meta tag, a <time datetime>), that local day is the date."""
+    stamp = _timestamp(written)
+    if stamp is None or stamp.utcoffset() != timedelta(0) or "T" not in written:
+        return None
+    for value in (*meta.values(), *_TIME_ATTRIBUTE.findall(html)):
+        other = _timestamp(value) if "T" in value else None
+        if other is not None and other.utcoffset() and abs((other - stamp).total_seconds()) <= 60:
+            return other.date()
+    return None
+
+
+def _timestamp(value: str) -> datetime | None:
+    try:
+        stamp = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo is not None else None
 
 
 def _prefer_url_day(found: date, in_url: tuple[int, int, int | None] | None) -> DateFinding | None:
@@ -156,12 +182,14 @@ def _from_htmldate(html: str, url: str, as_of: date) -> date | None:
 
 
 def _without_modification_notes(html: str) -> HtmlElement:
-    """The page without footers and 'last updated' notes, which are never publication dates."""
+    """The page without its footer and 'last updated' notes, which are never publication dates.
+    An article's own <footer> stays: it often holds the byline and the date."""
     import lxml.html
 
-    tree = lxml.html.fromstring(html)
+    # As UTF-8 bytes with the encoding given: lxml refuses a str that declares its encoding (<?xml … encoding=…?>).
+    tree = lxml.html.fromstring(html.encode("utf-8", "replace"), parser=_utf8_parser())
     note = modified_note_pattern()
-    for footer in tree.xpath("//footer | //*[@role='contentinfo']"):
+    for footer in tree.xpath("//footer[not(ancestor::article)] | //*[@role='contentinfo']"):
         footer.drop_tree()
     for element in tree.iter():
         if isinstance(element.tag, str) and element.tag not in ("script", "style"):
@@ -170,3 +198,10 @@ def _without_modification_notes(html: str) -> HtmlElement:
             if element.tail and note.search(element.tail):
                 element.tail = note.sub(" ", element.tail)
     return tree
+
+
+@functools.cache
+def _utf8_parser() -> lxml.html.HTMLParser:
+    import lxml.html
+
+    return lxml.html.HTMLParser(encoding="utf-8")

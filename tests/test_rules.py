@@ -95,6 +95,14 @@ def test_gating(status: int, redirects: list[str], body: str, gated: str | None)
         ("", "<article><p>Published 12 March 2025</p></article><footer>Last updated: 30 May 2026 © 2026</footer>", (date(2025, 3, 12), "htmldate")),
         ("", "<footer>© 2026 Acme</footer>", None),
         ('<meta property="article:published_time" content="2027-01-01">', "", None),  # after the audit date
+        # A UTC timestamp late on the publisher's evening: the page's local stamp of the same instant gives the day.
+        ('<meta property="article:published_time" content="2025-11-21T02:11:03+00:00">',
+         '<time datetime="2025-11-20T21:11:03-05:00">November 20, 2025</time>', (date(2025, 11, 20), "meta")),
+        ('<meta property="article:published_time" content="2025-11-21T02:11:03Z">',
+         '<time datetime="2025-11-19T09:00:00-05:00">November 19</time>', (date(2025, 11, 21), "meta")),  # another instant
+        # An article's own footer holds its date; the page's footer is dropped.
+        ("", '<article><h1>Notes</h1><p>Plant-floor notes.</p><footer>Posted <time datetime="2025-02-03">3 February 2025</time>'
+             "</footer></article><footer>Last updated 30 May 2026 © 2026</footer>", (date(2025, 2, 3), "htmldate")),
     ],
 )
 def test_publication_dates(head: str, body: str, expected: tuple[date, str] | None) -> None:
@@ -102,6 +110,13 @@ def test_publication_dates(head: str, body: str, expected: tuple[date, str] | No
     page = parse_html(html, "https://p.com/post")
     found = publication_date(html, "https://p.com/post", page, V, AS_OF)
     assert (found.published, found.source) == expected if found else expected is None
+
+
+def test_a_page_declaring_its_encoding_in_an_xml_declaration_is_dated() -> None:
+    html = '<?xml version="1.0" encoding="utf-8"?>\n<html><head><title>t</title></head><body><article><p>Published 12 March 2025</p></article></body></html>'
+    page = parse_html(html, "https://p.com/post")
+    found = publication_date(html, "https://p.com/post", page, V, AS_OF)
+    assert found is not None and (found.published, found.source) == (date(2025, 3, 12), "htmldate")
 
 
 def _facts(url: str, kind: str, *, categories: list[str] | None = None, published: date | None = None, aws: bool = True) -> PageFacts:
