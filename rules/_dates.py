@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from crawler import ParsedPage
 
 from ._textdates import find_text_date, url_date
-from ._vocab import Vocabulary, modified_note_pattern
+from ._vocab import Vocabulary, without_modified_notes
 
 if TYPE_CHECKING:
     import lxml.html
@@ -104,7 +104,7 @@ def publication_date(html: str, url: str, page: ParsedPage, vocab: Vocabulary, a
     found = _from_htmldate(html, url, as_of)
     if found:
         return DateFinding(found, "htmldate")
-    found = find_text_date(modified_note_pattern().sub(" ", page.text), vocab, as_of)
+    found = find_text_date(without_modified_notes(page.text), vocab, as_of)
     if found:
         return DateFinding(found, "text")
     if in_url is not None and str(in_url[0]) in page.text:
@@ -188,15 +188,14 @@ def _without_modification_notes(html: str) -> HtmlElement:
 
     # As UTF-8 bytes with the encoding given: lxml refuses a str that declares its encoding (<?xml … encoding=…?>).
     tree = lxml.html.fromstring(html.encode("utf-8", "replace"), parser=_utf8_parser())
-    note = modified_note_pattern()
     for footer in tree.xpath("//footer[not(ancestor::article)] | //*[@role='contentinfo']"):
         footer.drop_tree()
     for element in tree.iter():
         if isinstance(element.tag, str) and element.tag not in ("script", "style"):
-            if element.text and note.search(element.text):
-                element.text = note.sub(" ", element.text)
-            if element.tail and note.search(element.tail):
-                element.tail = note.sub(" ", element.tail)
+            if element.text and (cleaned := without_modified_notes(element.text)) is not element.text:
+                element.text = cleaned
+            if element.tail and (cleaned := without_modified_notes(element.tail)) is not element.tail:
+                element.tail = cleaned
     return tree
 
 

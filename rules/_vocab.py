@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-__all__ = ["TermMatcher", "Text", "Vocabulary", "load_vocabulary", "detect_language", "modified_note_pattern", "category_labels", "CATEGORIES", "LANGUAGES"]
+__all__ = ["TermMatcher", "Text", "Vocabulary", "load_vocabulary", "detect_language", "without_modified_notes", "category_labels", "CATEGORIES", "LANGUAGES"]
 
 CATEGORIES = ("product_design", "production_design", "production", "operations")
 
@@ -299,10 +299,19 @@ def _all_months() -> tuple[tuple[str, ...], ...]:
 
 
 @functools.cache
-def modified_note_pattern() -> re.Pattern[str]:
-    """'Last updated: …' in any known language, with the 40 characters after it (where its date is)."""
-    words = sorted({w for code in LANGUAGES for w in _read("lang", f"{code}.toml")["dates"]["modified_words"]}, key=len, reverse=True)
-    return re.compile(rf"(?:{'|'.join(re.escape(w) for w in words)})[^.\n|<]{{0,40}}", re.IGNORECASE)
+def _modified_notes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The words that open a 'Last updated: …' note in any known language, as a plain alternation
+    for lowercased text (ten times faster than a case-insensitive search), and the note with the
+    40 characters after its word (where its date is), to blank it out."""
+    words = sorted({w.lower() for code in LANGUAGES for w in _read("lang", f"{code}.toml")["dates"]["modified_words"]}, key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in words)
+    return re.compile(alternation), re.compile(rf"(?:{alternation})[^.\n|<]{{0,40}}", re.IGNORECASE)
+
+
+def without_modified_notes(text: str) -> str:
+    """The text with its 'last updated: …' notes blanked out; the same string when it has none."""
+    words, note = _modified_notes()
+    return note.sub(" ", text) if words.search(text.lower()) else text
 
 
 def _all_published_words() -> tuple[str, ...]:
