@@ -14,17 +14,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from crawler import (
-    AddressPolicy,
     CrawledPage,
     Crawler,
     CrawlOutcome,
     Fetcher,
     Link,
+    Network,
     Renderer,
-    Resolver,
     ResumePoint,
     SiteScope,
     WarcArchive,
@@ -155,11 +152,9 @@ async def run_audit(
     store: Store,
     *,
     applicant: str | None = None,
-    resolver: Resolver | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
+    network: Network = Network(),
     on_progress: ProgressHandler | None = None,
     claims: Claims | None = None,
-    policy: AddressPolicy | None = None,
     previous: StoredCrawl | None = None,
 ) -> AuditReport:
     home = validate_url(home_url)
@@ -177,10 +172,7 @@ async def run_audit(
         },
     )
     await store.create_run(run)
-    return await audit_run(
-        run, settings, store, resolver=resolver, transport=transport, on_progress=on_progress, claims=claims,
-        policy=policy, previous=previous,
-    )
+    return await audit_run(run, settings, store, network=network, on_progress=on_progress, claims=claims, previous=previous)
 
 
 async def audit_run(
@@ -188,11 +180,9 @@ async def audit_run(
     settings: Settings,
     store: Store,
     *,
-    resolver: Resolver | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
+    network: Network = Network(),
     on_progress: ProgressHandler | None = None,
     claims: Claims | None = None,
-    policy: AddressPolicy | None = None,
     previous: StoredCrawl | None = None,
     resume_from: ResumePoint | None = None,
     stored_facts: Iterable[PageFacts] = (),
@@ -263,7 +253,7 @@ async def audit_run(
 
     # Claims may name pages only a full crawl reaches; --full asks for everything.
     early_stop = None if settings.crawl.full or claims is not None else settled
-    async with Fetcher(settings.crawl, resolver=resolver, transport=transport, policy=policy, archive=archive) as fetcher:
+    async with Fetcher(settings.crawl, network, archive=archive) as fetcher:
         renderer = Renderer(settings.crawl, fetcher, browser_scope)
         crawler = Crawler(
             settings.crawl, fetcher, on_page=on_page, score_link=scorer, on_progress=on_progress,
@@ -347,9 +337,7 @@ async def _close_interrupted(store: Store, run_id: str, flush: Callable[[], Any]
     await store.mark_run(run_id, "partial", "interrupted before the crawl finished; verdicts were not computed", datetime.now(UTC))
 
 
-async def inspect_urls(
-    urls: list[str], settings: Settings, *, resolver: Resolver | None = None
-) -> AsyncIterator[dict[str, Any]]:
+async def inspect_urls(urls: list[str], settings: Settings, *, network: Network = Network()) -> AsyncIterator[dict[str, Any]]:
     """Fetch and analyse each URL on its own (robots.txt obeyed); one record per URL, in order."""
     canonical = [validate_url(u) for u in urls]
     as_of = settings.audit.as_of
@@ -373,7 +361,7 @@ async def inspect_urls(
             "error": result.error,
         }
 
-    async with Fetcher(settings.crawl, resolver=resolver) as fetcher:
+    async with Fetcher(settings.crawl, network) as fetcher:
         tasks = [asyncio.create_task(one(fetcher, given, url)) for given, url in zip(urls, canonical, strict=True)]
         try:
             for task in tasks:

@@ -6,9 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
-from crawler import AddressPolicy, Resolver
+from crawler import Network
 from rules import Claims, diff_runs
 from storage import (
     Applicant,
@@ -61,9 +59,7 @@ async def recheck_partner(
     partner: Applicant,
     settings: Settings,
     *,
-    resolver: Resolver | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-    policy: AddressPolicy | None = None,
+    network: Network = Network(),
 ) -> RecheckOutcome:
     """One recheck: never two crawls of a partner at once; unchanged pages cost a 304."""
     assert partner.id is not None
@@ -76,8 +72,7 @@ async def recheck_partner(
         previous = await load_previous(store, before.id) if before is not None else None
         claims = Claims(**partner.claims) if partner.claims else None
         report = await run_audit(
-            partner.home_url, settings, store, applicant=partner.name, resolver=resolver, transport=transport,
-            policy=policy, claims=claims, previous=previous,
+            partner.home_url, settings, store, applicant=partner.name, network=network, claims=claims, previous=previous,
         )
         outcome.run_id, outcome.run_status = report.run_id, report.status
         after_doc = await build_export(store, report.run_id)

@@ -14,9 +14,7 @@ import os
 from datetime import UTC, date, datetime
 from typing import Any
 
-import httpx
-
-from crawler import AddressPolicy, CrawledPage, Edge, Resolver, ResumePoint, StoredPage, read_archive
+from crawler import CrawledPage, Network, ResumePoint, StoredPage, read_archive
 from rules import PageFacts
 from storage import Run, Store, page_facts
 
@@ -67,10 +65,8 @@ async def resume_audit(
     settings: Settings,
     store: Store,
     *,
-    resolver: Resolver | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
+    network: Network = Network(),
     on_progress: ProgressHandler | None = None,
-    policy: AddressPolicy | None = None,
 ) -> AuditReport:
     run = await store.get_run(run_id)
     if run.status not in RESUMABLE:
@@ -108,6 +104,6 @@ async def resume_audit(
     run = await store.reopen_run(run.id, {"process": this_process(), "resumed": resumed})
     point = ResumePoint(pages=pages, edges=edges, archived=archived, redirects=archive.redirects, home=home)
     return await audit_run(
-        run, settings, store, resolver=resolver, transport=transport, on_progress=on_progress, policy=policy,
+        run, settings, store, network=network, on_progress=on_progress,
         resume_from=point, stored_facts=facts,
     )

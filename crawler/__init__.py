@@ -2,7 +2,7 @@
 
 from ._crawl import Crawler, CrawlOutcome, LinkScorer, PreviousCrawl
 from ._page import CrawledPage, ResumePoint, StoredPage
-from ._fetch import HTML_TYPES, PAGE_TYPES, PDF_TYPES, Fetcher, FetchResult
+from ._fetch import HTML_TYPES, PAGE_TYPES, PDF_TYPES, Fetcher, FetchResult, Network
 from ._graph import ClickPaths, CrawlGraph, Edge
 from ._parse import Form, Link, ParsedPage, decode_html, parse_html
 from ._pdf import parse_pdf
@@ -27,6 +27,7 @@ __all__ = [
     "Edge",
     "FetchResult",
     "Fetcher",
+    "Network",
     "Form",
     "HTML_TYPES",
     "LAUNCH_ARGS",

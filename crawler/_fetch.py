@@ -25,7 +25,7 @@ from ._slots import SlotTable
 from ._urls import canonicalize
 from ._warc import WarcArchive
 
-__all__ = ["Fetcher", "FetchResult", "HTML_TYPES", "PDF_TYPES", "PAGE_TYPES"]
+__all__ = ["Fetcher", "FetchResult", "Network", "HTML_TYPES", "PDF_TYPES", "PAGE_TYPES"]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,16 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.error is None and self.status is not None and 200 <= self.status < 300
+
+
+@dataclass(frozen=True)
+class Network:
+    """How sites are reached: name resolution, which addresses may be connected to (by default
+    from the allow_private setting), and a transport standing in for the network (tests)."""
+
+    resolver: Resolver | None = None
+    policy: AddressPolicy | None = None
+    transport: httpx.AsyncBaseTransport | None = None
 
 
 @dataclass
@@ -124,16 +134,15 @@ class Fetcher:
     def __init__(
         self,
         settings: CrawlSettings,
-        resolver: Resolver | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        policy: AddressPolicy | None = None,
+        network: Network = Network(),
         archive: WarcArchive | None = None,
     ) -> None:
         self.settings = settings
         self.token = product_token(settings.user_agent)
         self.archive = archive
-        self.resolver = resolver or SystemResolver()
-        self.policy = policy or AddressPolicy(settings.allow_private)
+        self.resolver = network.resolver or SystemResolver()
+        self.policy = network.policy or AddressPolicy(settings.allow_private)
+        transport = network.transport
         # A client of one connection for each concurrent request, taken from a free list: one pool
         # of N connections costs N x N checks each time a request starts or ends (httpcore scans
         # every waiting request against every connection), a third of a fast crawl's fetching.

@@ -22,7 +22,7 @@ import pytest
 from auditcrawl.pipeline import AuditReport, run_audit
 from auditcrawl.settings import OPTION_FIELDS, Settings, load_settings
 from auditcrawl.siteserver import Page, SiteServer
-from crawler import AddressPolicy, Resolver, StaticResolver, guarded_transport
+from crawler import AddressPolicy, Network, Resolver, StaticResolver, guarded_transport
 from rules import Claims
 from storage import Store, build_export, validate_export
 
@@ -91,7 +91,7 @@ def audit(tmp_path: Path) -> Callable[..., Any]:
         settings = make_settings(f"sqlite:///{tmp_path}/audit-{uuid.uuid4().hex[:6]}.db", **flags)
         async with Store(settings.storage.db) as store:
             report = await run_audit(
-                home_url, settings, store, resolver=resolver, transport=transport, claims=claims, policy=policy
+                home_url, settings, store, network=Network(resolver, policy, transport), claims=claims
             )
             document = await build_export(store, report.run_id)
         validate_export(document)

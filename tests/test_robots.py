@@ -11,7 +11,7 @@ import pytest
 
 from auditcrawl.settings import CrawlSettings
 from auditcrawl.siteserver import Page
-from crawler import Fetcher, RobotsResponse, RobotsRules, StaticResolver, product_token
+from crawler import Fetcher, Network, RobotsResponse, RobotsRules, StaticResolver, product_token
 
 CASES = Path(__file__).resolve().parents[2] / "shared" / "robots-conformance" / "cases.json"
 
@@ -91,7 +91,7 @@ async def test_conformance_over_http_through_inspect(serve: Any) -> None:
             path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~") + (f"?{parts.query}" if parts.query else "")
             urls.append(f"http://case{c['id']}.test:{server.port}{path}")
         settings = Settings(crawl=CrawlSettings(delay=0, retries=0, allow_private=True, user_agent=agent, concurrency=8))
-        records = [r async for r in inspect_urls(urls, settings, resolver=resolver)]
+        records = [r async for r in inspect_urls(urls, settings, network=Network(resolver=resolver))]
         agreed += sum((r["robots"] == "allowed") is c["expected_allowed"] for r, c in zip(records, group, strict=True))
     print(f"{agreed}/145 robots.txt decisions agree with Google's parser over HTTP")
     assert agreed >= 140

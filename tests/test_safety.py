@@ -10,7 +10,7 @@ import pytest
 
 from auditcrawl.settings import CrawlSettings
 from auditcrawl.siteserver import Page
-from crawler import AddressPolicy, Fetcher, StaticResolver, canonicalize, guarded_transport, refusal_reason
+from crawler import AddressPolicy, Fetcher, Network, StaticResolver, canonicalize, guarded_transport, refusal_reason
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_address_table(address: str, refused: str | None) -> None:
 async def test_loopback_spellings_and_names_are_refused_by_default(serve: Any, host: str) -> None:
     server = serve({"/": Page("hello")})
     resolver = StaticResolver({"private.example": "127.0.0.1"})
-    async with Fetcher(CrawlSettings(delay=0, retries=0), resolver=resolver) as fetcher:
+    async with Fetcher(CrawlSettings(delay=0, retries=0), Network(resolver=resolver)) as fetcher:
         url = canonicalize(f"http://{host}:{server.port}/")
         assert url is not None
         result = await fetcher.fetch(url, obey_robots=False)
@@ -79,7 +79,7 @@ async def test_redirect_hop_to_a_private_address_is_refused(serve: Any, internal
     public = serve({"/": Page("", status=302, headers={"Location": "http://internal.example/secret"})})
     resolver = StaticResolver({"public.example": "127.0.0.1", "internal.example": internal}, strict=True)
     transport = guarded_transport(resolver, _OnlyTheTestServer(), httpx.Limits())
-    async with Fetcher(CrawlSettings(delay=0, retries=0), transport=transport) as fetcher:
+    async with Fetcher(CrawlSettings(delay=0, retries=0), Network(transport=transport)) as fetcher:
         result = await fetcher.fetch(f"http://public.example:{public.port}/", obey_robots=False)
     assert result.redirects == ["http://internal.example/secret"]
     assert result.status is None
