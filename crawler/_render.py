@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,7 +132,7 @@ class Renderer:
             except Exception as exc:  # a crashed or hung browser: the page keeps its static result
                 return RenderResult(url, url, error=f"rendering failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}")
             finally:
-                await _quietly_close(context)
+                await _quietly(context.close())
 
     async def screenshot(self, url: str, path: Path) -> str | None:
         """A full-page PNG of the page as a visitor sees it (images on); an error message or None."""
@@ -150,7 +150,7 @@ class Renderer:
             except Exception as exc:
                 return f"screenshot failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
             finally:
-                await _quietly_close(context)
+                await _quietly(context.close())
 
     @staticmethod
     async def _settle(page: Any) -> None:
@@ -180,24 +180,19 @@ class Renderer:
 
     async def close(self) -> None:
         if self._browser is not None:
-            try:
-                await self._browser.close()
-            except Exception:
-                pass
+            await _quietly(self._browser.close())
             self._browser = None
         await self._stop_playwright()
 
     async def _stop_playwright(self) -> None:
         if self._playwright is not None:
-            try:
-                await self._playwright.stop()
-            except Exception:
-                pass
+            await _quietly(self._playwright.stop())
             self._playwright = None
 
 
-async def _quietly_close(context: Any) -> None:
+async def _quietly(closing: Awaitable[Any]) -> None:
+    """Shutting a browser part down: one that already died cannot be closed again, and that must not fail the run."""
     try:
-        await context.close()
+        await closing
     except Exception:
         pass
