@@ -266,7 +266,8 @@ class Crawler:
         if result.not_modified and self.previous is not None:
             # unchanged since the last run: its links are the ones stored then
             page.not_modified = True
-            page.parsed = ParsedPage(url=result.final_url, links=self.previous.links(result.final_url), nofollow=self.previous.nofollow(result.final_url))
+            url = result.final_url
+            page.parsed = ParsedPage(url=url, links=self.previous.links(url), nofollow=self.previous.nofollow(url))
             outcome.not_modified += 1
         if entry.source == "seed":
             outcome.home = page
