@@ -281,12 +281,16 @@ class Store:
             # Executemany a thousand pages at a time: a large run's rows and paths are never all in memory at once.
             urls = sorted(set((await session.exec(select(PageRow.final_url).where(PageRow.run_id == run_id))).all()))
             table = PageRow.__table__  # type: ignore[attr-defined]  # Core, not ORM: a bulk update keyed by URL, not by primary key
-            statement = sa_update(table).where(table.c.run_id == bindparam("b_run"), table.c.final_url == bindparam("b_url"))
+            statement = (
+                sa_update(table)
+                .where(table.c.run_id == bindparam("b_run"), table.c.final_url == bindparam("b_url"))
+                .values(click_path=bindparam("b_path"))
+            )
             connection = await session.connection()
             for start in range(0, len(urls), _PATHS_AT_ONCE):
                 params = [{"b_run": run_id, "b_url": u, "b_path": click_paths[u]} for u in urls[start : start + _PATHS_AT_ONCE] if u in click_paths]
                 if params:
-                    await connection.execute(statement.values(click_path=bindparam("b_path")), params)
+                    await connection.execute(statement, params)
             for check_id, result in checks.items():
                 session.add(CheckRow(run_id=run_id, check_id=check_id, status=result.status, summary=result.summary, reasons=result.reasons, extra=result.extra))
                 for counted, items in ((True, result.evidence), (False, result.rejected)):
