@@ -305,7 +305,7 @@ class Fetcher:
             status = r.status_code
             retryable = _retryable(status)
             if status in _REDIRECTS or retryable or status == 304:
-                return await self._archived(r, accept, _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}"))
+                return self._archived(r, accept, _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}"))
             declared = r.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise BodyTooLargeError(f"body of {int(declared)} bytes exceeds the {max_bytes}-byte cap")
@@ -322,7 +322,7 @@ class Fetcher:
                         if not chunks and not mime:
                             mime = _mime(r.headers, chunk)
                         if accept is not None and mime not in accept:
-                            return await self._archived(r, accept, _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}"))
+                            return self._archived(r, accept, _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}"))
                         total += len(chunk)
                         if total > max_bytes:
                             raise BodyTooLargeError(f"body exceeds the {max_bytes}-byte cap")
@@ -332,9 +332,9 @@ class Fetcher:
             if accept is not None and mime not in accept and not chunks:
                 return _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}")
             log.debug("GET %s %s %d bytes %.2fs", url, status, total, time.monotonic() - started)
-            return await self._archived(r, accept, _Response(status, headers, b"".join(chunks), mime))
+            return self._archived(r, accept, _Response(status, headers, b"".join(chunks), mime))
 
-    async def _archived(self, r: httpx.Response, accept: frozenset[str] | None, response: _Response) -> _Response:
+    def _archived(self, r: httpx.Response, accept: frozenset[str] | None, response: _Response) -> _Response:
         """Write the exchange to the run's WARC file, when there is one."""
         if self.archive is not None and response.status is not None:
             # Inline: a record costs about 0.1 ms; a thread hand-off would cost more than it saves.
