@@ -94,7 +94,7 @@ class CrawlGraph:
         home = self.resolve(self.home)
         start = self._ids.get(home)
         if start is None:
-            return ClickPaths(home, [home], {home: 0}, array("i", [0]))
+            return ClickPaths([home], {home: 0}, array("i", [0]))
         parent = array("i", [-1]) * len(self._urls)  # -1: not reached
         parent[start] = start
         queue = deque([start])
@@ -107,15 +107,14 @@ class CrawlGraph:
                     if parent[target] < 0:
                         parent[target] = current
                         queue.append(target)
-        return ClickPaths(home, self._urls, self._ids, parent)
+        return ClickPaths(self._urls, self._ids, parent)
 
 
 class ClickPaths(Mapping[str, list[str]]):
     """Click paths by URL, each made when asked for from one parent number a URL: a large site's
     paths are never all held as lists at once."""
 
-    def __init__(self, home: str, urls: list[str], ids: dict[str, int], parent: array[int]) -> None:
-        self.home = home
+    def __init__(self, urls: list[str], ids: dict[str, int], parent: array[int]) -> None:
         self._urls, self._ids, self._parent = urls, ids, parent
 
     def _node(self, url: str) -> int | None:
