@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install system-deps lint clean bench
+.PHONY: demo test test-fast install system-deps lint clean bench
 
 install: $(STAMP)
 
@@ -26,11 +26,19 @@ system-deps:
 demo: $(STAMP) system-deps
 	$(BIN)/auditcrawl demo
 
+# Style (ruff), the layers (import-linter: crawler < rules < storage < app) and types (mypy).
 lint: $(STAMP)
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/ruff check --quiet .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
 test: $(STAMP) system-deps lint
 	$(BIN)/pytest -q
+
+# The tests that need no server, browser or database: seconds, not minutes.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not integration"
 
 # Benchmarks print numbers; they are not tests. nginx serves the generated site.
 bench: $(STAMP)

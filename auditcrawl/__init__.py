@@ -31,6 +31,6 @@ __all__ = [
     "StorageSettings",
     "UnsafeDestinationError",
     "UsageError",
-    "load_settings",
     "__version__",
+    "load_settings",
 ]

@@ -31,15 +31,35 @@ out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
 # Options shared by the commands that crawl. Each also reads AUDITCRAWL_<NAME> (see settings.py).
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML config file (default: AUDITCRAWL_CONFIG).", show_default=False)]
-DbOpt = Annotated[str | None, typer.Option("--db", help="SQLAlchemy database URL (default: an SQLite file).", show_default=False)]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD (default: today).", show_default=False)]
-DelayOpt = Annotated[float | None, typer.Option("--delay", help="Minimum seconds between two requests to one host.", show_default=False)]
-ConcurrencyOpt = Annotated[int | None, typer.Option("--concurrency", help="Requests in flight at once.", show_default=False)]
-UserAgentOpt = Annotated[str | None, typer.Option("--user-agent", help="User-Agent header; its product token is matched in robots.txt.", show_default=False)]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="TOML config file (default: AUDITCRAWL_CONFIG).", show_default=False)
+]
+DbOpt = Annotated[
+    str | None, typer.Option("--db", help="SQLAlchemy database URL (default: an SQLite file).", show_default=False)
+]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD (default: today).", show_default=False)
+]
+DelayOpt = Annotated[
+    float | None, typer.Option("--delay", help="Minimum seconds between two requests to one host.", show_default=False)
+]
+ConcurrencyOpt = Annotated[
+    int | None, typer.Option("--concurrency", help="Requests in flight at once.", show_default=False)
+]
+UserAgentOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--user-agent", help="User-Agent header; its product token is matched in robots.txt.", show_default=False
+    ),
+]
 MaxPagesOpt = Annotated[int | None, typer.Option("--max-pages", help="Pages to fetch at most.", show_default=False)]
 RenderOpt = Annotated[str | None, typer.Option("--render", help="auto | never | always", show_default=False)]
-AllowPrivateOpt = Annotated[bool | None, typer.Option("--allow-private", help="Allow loopback, private, link-local and reserved destinations.", show_default=False)]
+AllowPrivateOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--allow-private", help="Allow loopback, private, link-local and reserved destinations.", show_default=False
+    ),
+]
 
 
 def settings_from(config: Path | None, **flags: Any) -> Settings:
@@ -49,7 +69,7 @@ def settings_from(config: Path | None, **flags: Any) -> Settings:
 
 def load_exports(settings: Settings, *run_ids: str) -> list[dict[str, Any]]:
     """The JSON documents of stored runs (ids or unique prefixes), validated."""
-    from storage import Store, build_export
+    from auditcrawl.storage import Store, build_export
 
     async def go() -> list[dict[str, Any]]:
         async with Store(settings.storage.db) as store:

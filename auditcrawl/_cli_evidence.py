@@ -13,13 +13,16 @@ from ._terminal import print_verdicts
 from .bundle import verify_bundle, write_bundle
 from .report import render_report
 
-__all__ = ["report", "bundle", "verify", "show"]
+__all__ = ["bundle", "report", "show", "verify"]
 
 
 @app.command()
 def report(
     run_id: Annotated[str, typer.Argument(metavar="RUN_ID")],
-    out_file: Annotated[Path | None, typer.Option("--out", help="HTML file (default: auditcrawl-report-RUN_ID.html here).", show_default=False)] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="HTML file (default: auditcrawl-report-RUN_ID.html here).", show_default=False),
+    ] = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:

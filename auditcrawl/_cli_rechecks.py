@@ -13,8 +13,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from rules import diff_runs
-from storage import (
+from auditcrawl.rules import diff_runs
+from auditcrawl.storage import (
     Store,
     add_schedule,
     due_schedules,
@@ -47,7 +47,7 @@ from .pipeline import validate_url
 from .rechecks import REGRESSION_EXIT_CODE, RecheckOutcome, recheck_partner
 from .settings import OPTION_FIELDS
 
-__all__ = ["run_rows", "parse_every"]
+__all__ = ["parse_every", "run_rows"]
 
 schedule_app = typer.Typer(help="Rechecks of approved partners on a schedule.", no_args_is_help=True)
 app.add_typer(schedule_app, name="schedule")
@@ -91,8 +91,12 @@ def schedule_add(
     home_url: Annotated[str, typer.Argument(metavar="HOME_URL", show_default=False)],
     applicant: Annotated[str, typer.Option(help="The partner's name.", show_default=False)],
     every: Annotated[str, typer.Option(help="Interval: 30d, 12h, 90m…", show_default=False)],
-    webhook: Annotated[str | None, typer.Option(help="POST regression alerts (JSON) to this URL.", show_default=False)] = None,
-    claims_file: Annotated[Path | None, typer.Option("--claims", help="The partner's claims (JSON or TOML).", show_default=False)] = None,
+    webhook: Annotated[
+        str | None, typer.Option(help="POST regression alerts (JSON) to this URL.", show_default=False)
+    ] = None,
+    claims_file: Annotated[
+        Path | None, typer.Option("--claims", help="The partner's claims (JSON or TOML).", show_default=False)
+    ] = None,
     db: DbOpt = None,
     delay: DelayOpt = None,
     concurrency: ConcurrencyOpt = None,
@@ -108,14 +112,31 @@ def schedule_add(
     if webhook is not None:
         validate_url(webhook)
     claims = load_claims(claims_file, home) if claims_file is not None else None
-    options = _flags(delay=delay, concurrency=concurrency, max_pages=max_pages, render=render, user_agent=user_agent, allow_private=allow_private)
+    options = _flags(
+        delay=delay,
+        concurrency=concurrency,
+        max_pages=max_pages,
+        render=render,
+        user_agent=user_agent,
+        allow_private=allow_private,
+    )
     settings = settings_from(config, db=db, **options)  # checks the values now, not at the first recheck
 
     async def go() -> int:
         async with Store(settings.storage.db) as store:
             partner = await upsert_partner(
-                store, applicant, home, status="approved", webhook=webhook,
-                claims={"landing_page": claims.landing_page, "case_studies": claims.case_studies, "thought_leadership": claims.thought_leadership} if claims else None,
+                store,
+                applicant,
+                home,
+                status="approved",
+                webhook=webhook,
+                claims={
+                    "landing_page": claims.landing_page,
+                    "case_studies": claims.case_studies,
+                    "thought_leadership": claims.thought_leadership,
+                }
+                if claims
+                else None,
             )
             schedule = await add_schedule(store, partner, seconds, options)
             assert schedule.id is not None
@@ -137,9 +158,18 @@ def schedule_list(
     async def go() -> list[dict[str, Any]]:
         async with Store(settings.storage.db) as store:
             return [
-                {"id": s.id, "applicant": p.name, "home_url": p.home_url, "every_seconds": s.every_seconds,
-                 "webhook": p.webhook, "options": s.options, "status": p.status,
-                 "created_at": (s.created_at if s.created_at.tzinfo else s.created_at.replace(tzinfo=UTC)).isoformat()}
+                {
+                    "id": s.id,
+                    "applicant": p.name,
+                    "home_url": p.home_url,
+                    "every_seconds": s.every_seconds,
+                    "webhook": p.webhook,
+                    "options": s.options,
+                    "status": p.status,
+                    "created_at": (
+                        s.created_at if s.created_at.tzinfo else s.created_at.replace(tzinfo=UTC)
+                    ).isoformat(),
+                }
                 for s, p in await list_schedules(store)
             ]
 
@@ -151,12 +181,21 @@ def schedule_list(
     for column in ("id", "applicant", "home_url", "every", "webhook", "options"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(str(row["id"]), row["applicant"], row["home_url"], f"{row['every_seconds']}s", row["webhook"] or "", json.dumps(row["options"]))
+        table.add_row(
+            str(row["id"]),
+            row["applicant"],
+            row["home_url"],
+            f"{row['every_seconds']}s",
+            row["webhook"] or "",
+            json.dumps(row["options"]),
+        )
     out.print(table if rows else "no schedules")
 
 
 @schedule_app.command("remove")
-def schedule_remove(schedule_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = None, config: ConfigOpt = None) -> None:
+def schedule_remove(
+    schedule_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = None, config: ConfigOpt = None
+) -> None:
     """Stop rechecking a partner (its runs stay in the history)."""
     settings = settings_from(config, db=db)
 
@@ -182,7 +221,14 @@ def scheduler(
     """Run due rechecks until stopped (SIGTERM or Ctrl-C); schedules live in the database.
 
     Crawl flags given here apply to every recheck, under each schedule's own options."""
-    given = _flags(as_of=as_of, delay=delay, concurrency=concurrency, render=render, user_agent=user_agent, allow_private=allow_private)
+    given = _flags(
+        as_of=as_of,
+        delay=delay,
+        concurrency=concurrency,
+        render=render,
+        user_agent=user_agent,
+        allow_private=allow_private,
+    )
     settings = settings_from(config, db=db, **given)
     from .scheduler import run_scheduler  # APScheduler loads for the scheduler command only
 
@@ -209,7 +255,9 @@ def _print_outcome(outcome: RecheckOutcome) -> None:
 
 @app.command()
 def recheck(
-    applicant: Annotated[str | None, typer.Option(help="Recheck this partner now, due or not.", show_default=False)] = None,
+    applicant: Annotated[
+        str | None, typer.Option(help="Recheck this partner now, due or not.", show_default=False)
+    ] = None,
     all_due: Annotated[bool, typer.Option("--all", help="Recheck every partner whose schedule is due.")] = False,
     db: DbOpt = None,
     as_of: AsOfOpt = None,
@@ -223,7 +271,14 @@ def recheck(
     """Recheck now (for cron). Exit 0 when nothing regressed, 3 when a check regressed."""
     if (applicant is None) == (not all_due):
         raise UsageError("give either --applicant NAME or --all")
-    given = _flags(as_of=as_of, delay=delay, concurrency=concurrency, render=render, user_agent=user_agent, allow_private=allow_private)
+    given = _flags(
+        as_of=as_of,
+        delay=delay,
+        concurrency=concurrency,
+        render=render,
+        user_agent=user_agent,
+        allow_private=allow_private,
+    )
     base = settings_from(config, db=db, **given)
 
     async def go() -> list[RecheckOutcome]:

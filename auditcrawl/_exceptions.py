@@ -16,16 +16,16 @@ from __future__ import annotations
 
 __all__ = [
     "AuditcrawlError",
-    "UsageError",
-    "ConfigError",
-    "InvalidURLError",
-    "InputFileError",
-    "FetchError",
-    "UnsafeDestinationError",
     "BodyTooLargeError",
-    "StorageError",
-    "RunNotFoundError",
+    "ConfigError",
+    "FetchError",
+    "InputFileError",
+    "InvalidURLError",
     "ResumeError",
+    "RunNotFoundError",
+    "StorageError",
+    "UnsafeDestinationError",
+    "UsageError",
 ]
 
 

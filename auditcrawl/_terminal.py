@@ -13,7 +13,7 @@ from rich.text import Text
 
 from .report import ELEMENT_LABELS, short_path
 
-__all__ = ["crawl_progress", "print_verdicts", "print_runs", "STATUS_STYLE"]
+__all__ = ["STATUS_STYLE", "crawl_progress", "print_runs", "print_verdicts"]
 
 STATUS_STYLE = {"met": "bold green", "not_met": "bold red", "needs_review": "bold yellow"}
 
@@ -46,8 +46,11 @@ def print_verdicts(console: Console, document: Mapping[str, Any]) -> None:
     home = run["home_url"]
     console.print(
         Text.assemble(
-            ("Run ", "bold"), (run["id"], "bold cyan"), f"  {run['home_url']}  as of {run['as_of']}  ",
-            (run["status"], "bold"), f"  {run['pages_fetched']} pages fetched",
+            ("Run ", "bold"),
+            (run["id"], "bold cyan"),
+            f"  {run['home_url']}  as of {run['as_of']}  ",
+            (run["status"], "bold"),
+            f"  {run['pages_fetched']} pages fetched",
         )
     )
     for note in run["notes"]:
@@ -66,7 +69,9 @@ def print_verdicts(console: Console, document: Mapping[str, Any]) -> None:
             console.print(Text(f"  + {item['url']}{date}", style="green"), overflow="fold")
             path = item.get("click_path") or []
             if len(path) > 1:
-                console.print(Text("      path: " + " > ".join(short_path(u, home) for u in path), style="dim"), overflow="fold")
+                console.print(
+                    Text("      path: " + " > ".join(short_path(u, home) for u in path), style="dim"), overflow="fold"
+                )
         for item in check["rejected"][:8]:
             reason = item["reasons"][0] if item["reasons"] else ""
             console.print(Text(f"  - {short_path(item['url'], home)}: {reason}", style="red"), overflow="fold")
@@ -77,7 +82,6 @@ def print_verdicts(console: Console, document: Mapping[str, Any]) -> None:
                 console.print(Text(f"  ! {reason}", style="yellow"), overflow="fold")
     _print_completeness(console, document, home)
     _print_claims(console, document, home)
-
 
 
 def _print_completeness(console: Console, document: Mapping[str, Any], home: str) -> None:
@@ -92,10 +96,14 @@ def _print_completeness(console: Console, document: Mapping[str, Any], home: str
     table.add_column("≤18 months", justify="center")
     for item in items:
         c = item["completeness"]
-        marks = [Text("yes", style="green") if c["elements"][key] else Text("no", style="red") for key, _ in ELEMENT_LABELS]
+        marks = [
+            Text("yes", style="green") if c["elements"][key] else Text("no", style="red") for key, _ in ELEMENT_LABELS
+        ]
         if c.get("anonymised"):
             marks[0] = Text("anonymised", style="yellow")
-        recent = {True: Text("yes", style="green"), False: Text("no", style="red"), None: Text("?", style="yellow")}[c.get("within_18_months")]
+        recent = {True: Text("yes", style="green"), False: Text("no", style="red"), None: Text("?", style="yellow")}[
+            c.get("within_18_months")
+        ]
         table.add_row(short_path(item["url"], home), *marks, recent)
     console.print(table)
 
@@ -108,7 +116,12 @@ def _print_claims(console: Console, document: Mapping[str, Any], home: str) -> N
         table.add_column(column, overflow="fold")
     for claim in document["claims"]:
         style = "green" if claim["verdict"] == "ok" else "red"
-        table.add_row(claim["claimed_as"].replace("_", " "), short_path(claim["url"], home), Text(claim["verdict"], style=style), "; ".join(claim["reasons"][:2]))
+        table.add_row(
+            claim["claimed_as"].replace("_", " "),
+            short_path(claim["url"], home),
+            Text(claim["verdict"], style=style),
+            "; ".join(claim["reasons"][:2]),
+        )
     console.print(table)
 
 
@@ -119,7 +132,12 @@ def print_runs(console: Console, runs: Sequence[Mapping[str, Any]]) -> None:
     for run in runs:
         checks = run.get("checks", {})
         table.add_row(
-            run["id"], run.get("applicant") or "", run["home_url"], run["as_of"], run["started_at"], run["status"],
+            run["id"],
+            run.get("applicant") or "",
+            run["home_url"],
+            run["as_of"],
+            run["started_at"],
+            run["status"],
             *(Text(checks.get(c, "-"), style=STATUS_STYLE.get(checks.get(c, ""), "")) for c in ("3.1", "2.2", "3.2")),
         )
     console.print(table)

@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 
-from storage import Store, pending_alerts, record_delivery
+from auditcrawl.storage import Store, pending_alerts, record_delivery
 
-__all__ = ["deliver_pending", "ATTEMPTS_PER_RUN"]
+__all__ = ["ATTEMPTS_PER_RUN", "deliver_pending"]
 
 log = logging.getLogger(__name__)
 
@@ -44,5 +44,10 @@ async def deliver_pending(store: Store, user_agent: str) -> tuple[int, int]:
                 log.info("alert for run %s delivered to %s", alert.run_id, alert.webhook)
             else:
                 failed += 1
-                log.warning("alert for run %s not delivered to %s (%s); it is kept for the next run", alert.run_id, alert.webhook, error)
+                log.warning(
+                    "alert for run %s not delivered to %s (%s); it is kept for the next run",
+                    alert.run_id,
+                    alert.webhook,
+                    error,
+                )
     return delivered, failed

@@ -11,7 +11,7 @@ from typing import Any
 
 from ._exceptions import InputFileError
 
-__all__ = ["write_bundle", "verify_bundle", "MANIFEST"]
+__all__ = ["MANIFEST", "verify_bundle", "write_bundle"]
 
 MANIFEST = "manifest.json"
 
@@ -30,7 +30,10 @@ def write_bundle(document: dict[str, Any], report_html: str, out: Path) -> dict[
     missing = []
     warc = document["run"].get("options", {}).get("warc")
     for label, path in [("warc", warc)] + [
-        ("screenshot", item["screenshot"]) for check in document["checks"].values() for item in check["evidence"] if item.get("screenshot")
+        ("screenshot", item["screenshot"])
+        for check in document["checks"].values()
+        for item in check["evidence"]
+        if item.get("screenshot")
     ]:
         if not path:
             continue
@@ -76,5 +79,7 @@ def verify_bundle(path: Path) -> tuple[dict[str, Any], list[str]]:
             data = archive.read(name)
             if hashlib.sha256(data).hexdigest() != entry["sha256"] or len(data) != entry["size"]:
                 problems.append(f"{name}: sha256 or size does not match the manifest")
-        problems += [f"{name}: in the bundle but not in the manifest" for name in sorted(names - set(listed) - {MANIFEST})]
+        problems += [
+            f"{name}: in the bundle but not in the manifest" for name in sorted(names - set(listed) - {MANIFEST})
+        ]
     return manifest, problems

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler import SiteScope, canonicalize
-from rules import Claims
+from auditcrawl.crawler import SiteScope, canonicalize
+from auditcrawl.rules import Claims
 
 from ._exceptions import InputFileError
 
-__all__ = ["load_claims", "EVIDENCE_HOSTS"]
+__all__ = ["EVIDENCE_HOSTS", "load_claims"]
 
 FIELDS = ("landing_page", "case_studies", "thought_leadership")
 # Hosts where AWS publishes partner case studies: a claimed case study may live there.
@@ -61,7 +61,9 @@ def load_claims(path: Path, home_url: str) -> Claims:
         if not isinstance(value, list):
             raise InputFileError(f"{name}: {field}: expected a list of URLs, got {type(value).__name__}")
         # press articles and videos on other sites are legitimate thought leadership
-        lists[field] = [_url(v, f"{field}[{i}]", scope, field == "thought_leadership", name) for i, v in enumerate(value)]
+        lists[field] = [
+            _url(v, f"{field}[{i}]", scope, field == "thought_leadership", name) for i, v in enumerate(value)
+        ]
     return Claims(
         landing_page=_url(landing, "landing_page", scope, False, name) if landing is not None else None,
         case_studies=lists["case_studies"],

@@ -11,11 +11,10 @@ from typing import Annotated, Any
 import typer
 from rich.logging import RichHandler
 
-from rules import Claims
-from storage import Store, build_export
+from auditcrawl.rules import Claims
+from auditcrawl.storage import Store, build_export
 
 from . import _cli_evidence  # noqa: F401  registers report, bundle, verify, show
-from ._cli_rechecks import history  # and registers schedule, scheduler, recheck, diff
 from ._cli_common import (
     AllowPrivateOpt,
     AsOfOpt,
@@ -36,12 +35,13 @@ from ._cli_common import (
     write_json,
     write_text,
 )
+from ._cli_rechecks import history  # and registers schedule, scheduler, recheck, diff
 from ._exceptions import AuditcrawlError, InputFileError, UsageError
 from ._terminal import crawl_progress, print_verdicts
 from .claims import load_claims
 from .pipeline import inspect_urls, run_audit, validate_url
-from .resume import resume_audit
 from .report import render_report
+from .resume import resume_audit
 from .screenshots import data_folder
 from .settings import Settings
 
@@ -49,8 +49,13 @@ __all__ = ["app", "main"]
 
 log = logging.getLogger("auditcrawl")
 
+
 async def _audit(
-    home_url: str | None, settings: Settings, applicant: str | None, json_out: Path | None, claims: Claims | None = None,
+    home_url: str | None,
+    settings: Settings,
+    applicant: str | None,
+    json_out: Path | None,
+    claims: Claims | None = None,
     resume: str | None = None,
 ) -> dict[str, Any]:
     async with Store(settings.storage.db) as store:
@@ -60,7 +65,9 @@ async def _audit(
                 run_id = (await resume_audit(resume, settings, store, on_progress=update)).run_id
             else:
                 assert home_url is not None
-                run_id = (await run_audit(home_url, settings, store, applicant=applicant, on_progress=update, claims=claims)).run_id
+                run_id = (
+                    await run_audit(home_url, settings, store, applicant=applicant, on_progress=update, claims=claims)
+                ).run_id
         document = await build_export(store, run_id)
     if json_out is not None:
         write_json(json_out, document)
@@ -75,18 +82,27 @@ def _root(
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv for debug).")] = 0,
 ) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(name)s: %(message)s", handlers=[RichHandler(console=err, show_path=False)])
+    logging.basicConfig(
+        level=level, format="%(name)s: %(message)s", handlers=[RichHandler(console=err, show_path=False)]
+    )
     for noisy in ("httpx", "httpcore", "aiosqlite", "htmldate", "sqlalchemy"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
 @app.command()
 def crawl(
-    home_url: Annotated[str | None, typer.Argument(help="The partner's home page URL.", metavar="HOME_URL", show_default=False)] = None,
+    home_url: Annotated[
+        str | None, typer.Argument(help="The partner's home page URL.", metavar="HOME_URL", show_default=False)
+    ] = None,
     applicant: Annotated[str | None, typer.Option(help="The applicant's name, stored with the run.")] = None,
     as_of: AsOfOpt = None,
-    claims_file: Annotated[Path | None, typer.Option("--claims", help="JSON or TOML with the URLs the applicant submitted.", show_default=False)] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON export to this file.", show_default=False)] = None,
+    claims_file: Annotated[
+        Path | None,
+        typer.Option("--claims", help="JSON or TOML with the URLs the applicant submitted.", show_default=False),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON export to this file.", show_default=False)
+    ] = None,
     db: DbOpt = None,
     max_pages: MaxPagesOpt = None,
     delay: DelayOpt = None,
@@ -94,24 +110,52 @@ def crawl(
     render: RenderOpt = None,
     user_agent: UserAgentOpt = None,
     allow_private: AllowPrivateOpt = None,
-    full: Annotated[bool | None, typer.Option("--full", help="Crawl on after every check is met.", show_default=False)] = None,
+    full: Annotated[
+        bool | None, typer.Option("--full", help="Crawl on after every check is met.", show_default=False)
+    ] = None,
     resume: Annotated[
         str | None,
-        typer.Option("--resume", metavar="RUN_ID", help="Finish a run whose crawl was killed, with the settings it started with.", show_default=False),
+        typer.Option(
+            "--resume",
+            metavar="RUN_ID",
+            help="Finish a run whose crawl was killed, with the settings it started with.",
+            show_default=False,
+        ),
     ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Crawl a partner's site and decide 3.1, 2.2 and 3.2 with evidence."""
     settings = settings_from(
-        config, as_of=as_of, db=db, max_pages=max_pages, delay=delay, concurrency=concurrency,
-        render=render, user_agent=user_agent, allow_private=allow_private, full=full,
+        config,
+        as_of=as_of,
+        db=db,
+        max_pages=max_pages,
+        delay=delay,
+        concurrency=concurrency,
+        render=render,
+        user_agent=user_agent,
+        allow_private=allow_private,
+        full=full,
     )
     if resume is not None:
         if home_url is not None or claims_file is not None or applicant is not None:
-            raise UsageError("--resume takes the home URL, applicant and claims of the run it finishes: give none of them")
-        given = [name for name, value in (("--as-of", as_of), ("--max-pages", max_pages), ("--delay", delay),
-                 ("--concurrency", concurrency), ("--render", render), ("--user-agent", user_agent),
-                 ("--allow-private", allow_private), ("--full", full)) if value is not None]
+            raise UsageError(
+                "--resume takes the home URL, applicant and claims of the run it finishes: give none of them"
+            )
+        given = [
+            name
+            for name, value in (
+                ("--as-of", as_of),
+                ("--max-pages", max_pages),
+                ("--delay", delay),
+                ("--concurrency", concurrency),
+                ("--render", render),
+                ("--user-agent", user_agent),
+                ("--allow-private", allow_private),
+                ("--full", full),
+            )
+            if value is not None
+        ]
         if given:
             raise UsageError(f"--resume keeps the run's own settings: drop {', '.join(given)}")
     elif home_url is None:
@@ -126,7 +170,9 @@ def crawl(
 @app.command()
 def inspect(
     urls: Annotated[list[str] | None, typer.Argument(help="URLs to fetch and analyse.", show_default=False)] = None,
-    urls_file: Annotated[Path | None, typer.Option("--urls-file", help="A file with one URL per line.", show_default=False)] = None,
+    urls_file: Annotated[
+        Path | None, typer.Option("--urls-file", help="A file with one URL per line.", show_default=False)
+    ] = None,
     as_of: AsOfOpt = None,
     delay: DelayOpt = None,
     concurrency: ConcurrencyOpt = None,
@@ -135,7 +181,9 @@ def inspect(
     config: ConfigOpt = None,
 ) -> None:
     """Fetch each URL (obeying robots.txt) and print one JSON object per line."""
-    settings = settings_from(config, as_of=as_of, delay=delay, concurrency=concurrency, user_agent=user_agent, allow_private=allow_private)
+    settings = settings_from(
+        config, as_of=as_of, delay=delay, concurrency=concurrency, user_agent=user_agent, allow_private=allow_private
+    )
     targets = list(urls or [])
     if urls_file is not None:
         try:
@@ -157,7 +205,9 @@ def inspect(
 @app.command()
 def export(
     run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix of at least 4 characters).")],
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of standard output.", show_default=False)] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of standard output.", show_default=False)
+    ] = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -185,7 +235,9 @@ def runs(
 @app.command()
 def demo(
     db: DbOpt = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON export to this file.", show_default=False)] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON export to this file.", show_default=False)
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Serve the bundled sample partner site on 127.0.0.1 and audit it."""
@@ -228,5 +280,3 @@ def main(argv: list[str] | None = None) -> None:
     if code == 130:  # typer turns Ctrl-C into exit code 130 before it reaches us
         err.print("interrupted: what was fetched is stored; the run is marked partial", markup=False)
     sys.exit(code if isinstance(code, int) else 0)
-
-

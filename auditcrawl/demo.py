@@ -13,7 +13,7 @@ from importlib import resources
 
 from .siteserver import Page, SiteServer
 
-__all__ = ["demo_routes", "DemoSite"]
+__all__ = ["DemoSite", "demo_routes"]
 
 _CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".xml": "application/xml"}
 _PLACEHOLDER = re.compile(r"\{\{(\w+)(?::(\d+))?\}\}")

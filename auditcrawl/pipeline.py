@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler import (
+from auditcrawl.crawler import (
     CrawledPage,
     Crawler,
     CrawlOutcome,
@@ -27,7 +27,7 @@ from crawler import (
     WarcArchive,
     canonicalize,
 )
-from rules import (
+from auditcrawl.rules import (
     CheckResult,
     Claims,
     ClaimVerdict,
@@ -39,13 +39,22 @@ from rules import (
     load_vocabulary,
     score_link,
 )
-from storage import Run, Store, StoredCrawl
+from auditcrawl.storage import Run, Store, StoredCrawl
 
 from ._exceptions import InvalidURLError
 from .screenshots import data_folder, screenshot_folder, take_evidence_screenshots
 from .settings import Settings
 
-__all__ = ["AuditReport", "run_audit", "audit_run", "archive_path", "this_process", "inspect_urls", "validate_url", "run_status"]
+__all__ = [
+    "AuditReport",
+    "archive_path",
+    "audit_run",
+    "inspect_urls",
+    "run_audit",
+    "run_status",
+    "this_process",
+    "validate_url",
+]
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +181,9 @@ async def run_audit(
         },
     )
     await store.create_run(run)
-    return await audit_run(run, settings, store, network=network, on_progress=on_progress, claims=claims, previous=previous)
+    return await audit_run(
+        run, settings, store, network=network, on_progress=on_progress, claims=claims, previous=previous
+    )
 
 
 async def audit_run(
@@ -202,7 +213,9 @@ async def audit_run(
     async def flush() -> None:
         nonlocal pending
         batch, pending = pending, []
-        new_edges = crawler.outcome.graph.take_new_edges() if crawler is not None and hasattr(crawler, "outcome") else []
+        new_edges = (
+            crawler.outcome.graph.take_new_edges() if crawler is not None and hasattr(crawler, "outcome") else []
+        )
         if batch or new_edges:
             await store.add_pages(run.id, batch, new_edges)
         if claims is None:
@@ -211,7 +224,9 @@ async def audit_run(
     async def on_page(page: CrawledPage) -> None:
         carried = None
         if page.not_modified and previous is not None:
-            carried = previous.carried_over(page.final_url, fetched_at=page.fetched_at, depth=page.depth, source=page.source)
+            carried = previous.carried_over(
+                page.final_url, fetched_at=page.fetched_at, depth=page.depth, source=page.source
+            )
         f = carried or analyse_page(page, as_of)
         if page.duplicate and f.key in pages:
             return
@@ -256,8 +271,14 @@ async def audit_run(
     async with Fetcher(settings.crawl, network, archive=archive) as fetcher:
         renderer = Renderer(settings.crawl, fetcher, browser_scope)
         crawler = Crawler(
-            settings.crawl, fetcher, on_page=on_page, score_link=scorer, on_progress=on_progress,
-            renderer=None if settings.crawl.render == "never" else renderer, previous=previous, settled=early_stop,
+            settings.crawl,
+            fetcher,
+            on_page=on_page,
+            score_link=scorer,
+            on_progress=on_progress,
+            renderer=None if settings.crawl.render == "never" else renderer,
+            previous=previous,
+            settled=early_stop,
             max_year=as_of.year + 1,
         )
         try:
@@ -334,10 +355,14 @@ async def _fetch_claimed(
 
 async def _close_interrupted(store: Store, run_id: str, flush: Callable[[], Any]) -> None:
     await flush()
-    await store.mark_run(run_id, "partial", "interrupted before the crawl finished; verdicts were not computed", datetime.now(UTC))
+    await store.mark_run(
+        run_id, "partial", "interrupted before the crawl finished; verdicts were not computed", datetime.now(UTC)
+    )
 
 
-async def inspect_urls(urls: list[str], settings: Settings, *, network: Network = Network()) -> AsyncIterator[dict[str, Any]]:
+async def inspect_urls(
+    urls: list[str], settings: Settings, *, network: Network = Network()
+) -> AsyncIterator[dict[str, Any]]:
     """Fetch and analyse each URL on its own (robots.txt obeyed); one record per URL, in order."""
     canonical = [validate_url(u) for u in urls]
     as_of = settings.audit.as_of
@@ -369,4 +394,3 @@ async def inspect_urls(urls: list[str], settings: Settings, *, network: Network 
         finally:
             for task in tasks:
                 task.cancel()
-

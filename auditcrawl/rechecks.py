@@ -6,9 +6,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler import Network
-from rules import Claims, diff_runs
-from storage import (
+from auditcrawl.crawler import Network
+from auditcrawl.rules import Claims, diff_runs
+from auditcrawl.storage import (
     Applicant,
     Store,
     acquire_lock,
@@ -23,7 +23,7 @@ from .alerts import deliver_pending
 from .pipeline import run_audit
 from .settings import Settings
 
-__all__ = ["RecheckOutcome", "recheck_partner", "REGRESSION_EXIT_CODE"]
+__all__ = ["REGRESSION_EXIT_CODE", "RecheckOutcome", "recheck_partner"]
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,13 @@ async def recheck_partner(
         previous = await load_previous(store, before.id) if before is not None else None
         claims = Claims(**partner.claims) if partner.claims else None
         report = await run_audit(
-            partner.home_url, settings, store, applicant=partner.name, network=network, claims=claims, previous=previous,
+            partner.home_url,
+            settings,
+            store,
+            applicant=partner.name,
+            network=network,
+            claims=claims,
+            previous=previous,
         )
         outcome.run_id, outcome.run_status = report.run_id, report.status
         after_doc = await build_export(store, report.run_id)
@@ -82,7 +88,11 @@ async def recheck_partner(
         if report.status == "failed":
             log.warning("recheck of %s failed: %s", partner.name, "; ".join(report.notes[:2]))
         if outcome.regressions:
-            log.warning("%s regressed: %s", partner.name, ", ".join(f"{c['check']} {c['from']}→{c['to']}" for c in outcome.regressions))
+            log.warning(
+                "%s regressed: %s",
+                partner.name,
+                ", ".join(f"{c['check']} {c['from']}→{c['to']}" for c in outcome.regressions),
+            )
             if partner.webhook and outcome.diff is not None:
                 await add_alert(store, partner, report.run_id, alert_payload(partner, after_doc, outcome.diff))
     finally:

@@ -9,16 +9,25 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from rules import category_labels
+from auditcrawl.rules import category_labels
 
-__all__ = ["render_report", "short_path", "ELEMENT_LABELS", "MAX_EMBEDDED_IMAGE"]
+__all__ = ["ELEMENT_LABELS", "MAX_EMBEDDED_IMAGE", "render_report", "short_path"]
 
 MAX_EMBEDDED_IMAGE = 4 * 1024 * 1024  # a screenshot larger than this is left out of the HTML (the bundle has it)
-TITLES = {"3.1": "Practice landing page", "2.2": "Public industrial case studies", "3.2": "Industrial thought leadership"}
+TITLES = {
+    "3.1": "Practice landing page",
+    "2.2": "Public industrial case studies",
+    "3.2": "Industrial thought leadership",
+}
 ELEMENT_LABELS = [
-    ("customer_name", "Customer"), ("problem", "Problem"), ("solution", "Solution"), ("aws_services", "AWS services"),
-    ("industrial_domain", "Industrial domain"), ("third_party_applications", "ISV applications"),
-    ("completion_date", "Completion date"), ("outcomes", "Outcomes"),
+    ("customer_name", "Customer"),
+    ("problem", "Problem"),
+    ("solution", "Solution"),
+    ("aws_services", "AWS services"),
+    ("industrial_domain", "Industrial domain"),
+    ("third_party_applications", "ISV applications"),
+    ("completion_date", "Completion date"),
+    ("outcomes", "Outcomes"),
 ]
 
 
@@ -32,7 +41,7 @@ def link(url: str) -> Markup:
 def short_path(url: str, home: str) -> str:
     """Same-site URLs as paths, so click paths fit on a line; off-site URLs in full."""
     origin = "/".join(home.split("/")[:3])
-    return url[len(origin):] or "/" if url.startswith(origin + "/") or url == origin else url
+    return url[len(origin) :] or "/" if url.startswith(origin + "/") or url == origin else url
 
 
 def _data_uri(path: str) -> str | None:
@@ -55,7 +64,9 @@ def render_report(document: dict[str, Any]) -> str:
                 uri = _data_uri(item["screenshot"])
                 if uri:
                     screenshots[item["url"]] = uri
-    completeness = [(e["url"], e["completeness"]) for e in document["checks"]["2.2"]["evidence"] if e.get("completeness")]
+    completeness = [
+        (e["url"], e["completeness"]) for e in document["checks"]["2.2"]["evidence"] if e.get("completeness")
+    ]
     return env.get_template("report.html.j2").render(
         run=document["run"],
         checks=list(document["checks"].items()),
@@ -67,5 +78,3 @@ def render_report(document: dict[str, Any]) -> str:
         screenshots=screenshots,
         link=link,
     )
-
-

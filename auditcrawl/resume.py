@@ -14,15 +14,15 @@ import os
 from datetime import UTC, date, datetime
 from typing import Any
 
-from crawler import CrawledPage, Network, ResumePoint, StoredPage, read_archive
-from rules import PageFacts
-from storage import Run, Store, page_facts
+from auditcrawl.crawler import CrawledPage, Network, ResumePoint, StoredPage, read_archive
+from auditcrawl.rules import PageFacts
+from auditcrawl.storage import Run, Store, page_facts
 
 from ._exceptions import ResumeError
 from .pipeline import AuditReport, ProgressHandler, archive_path, audit_run, this_process
 from .settings import AuditSettings, CrawlSettings, Settings
 
-__all__ = ["resume_audit", "run_settings", "RESUMABLE"]
+__all__ = ["RESUMABLE", "resume_audit", "run_settings"]
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +74,13 @@ async def resume_audit(
     if run.status == "running" and _still_running(run):
         raise ResumeError(f"run {run.id} is still crawling (process {run.options['process']['pid']})")
     if run.options.get("claims_given"):
-        raise ResumeError(f"run {run.id} was started with claims, which are not stored: start a new crawl with the claims file")
+        raise ResumeError(
+            f"run {run.id} was started with claims, which are not stored: start a new crawl with the claims file"
+        )
     if run.status == "partial" and (await store.run_checks(run.id))[0]:
-        raise ResumeError(f"run {run.id} finished with verdicts (partial: a limit was hit); start a new crawl with higher limits")
+        raise ResumeError(
+            f"run {run.id} finished with verdicts (partial: a limit was hit); start a new crawl with higher limits"
+        )
     settings = run_settings(run, settings)
     facts: list[PageFacts] = []
     pages: list[StoredPage] = []
@@ -87,9 +91,18 @@ async def resume_audit(
         pages.append(StoredPage(row.url, row.final_url, row.depth, row.offsite, f.robots_blocked, f.nofollow))
         if row.source == "seed":
             home = CrawledPage(
-                url=row.url, final_url=row.final_url, depth=0, source="seed", offsite=False, status=row.status,
-                content_type=row.content_type, error=row.error, robots_blocked=f.robots_blocked,
-                fetched_at=f.fetched_at, redirects=[], headers=dict(f.headers),
+                url=row.url,
+                final_url=row.final_url,
+                depth=0,
+                source="seed",
+                offsite=False,
+                status=row.status,
+                content_type=row.content_type,
+                error=row.error,
+                robots_blocked=f.robots_blocked,
+                fetched_at=f.fetched_at,
+                redirects=[],
+                headers=dict(f.headers),
             )
     edges = await store.run_links(run.id)
     warc = archive_path(settings.storage.db, run.id)
@@ -104,6 +117,11 @@ async def resume_audit(
     run = await store.reopen_run(run.id, {"process": this_process(), "resumed": resumed})
     point = ResumePoint(pages=pages, edges=edges, archived=archived, redirects=archive.redirects, home=home)
     return await audit_run(
-        run, settings, store, network=network, on_progress=on_progress,
-        resume_from=point, stored_facts=facts,
+        run,
+        settings,
+        store,
+        network=network,
+        on_progress=on_progress,
+        resume_from=point,
+        stored_facts=facts,
     )

@@ -8,6 +8,7 @@ scheduler was down is caught up once (coalesce); one partner never has two crawl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -19,12 +20,12 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from storage import Applicant, Schedule, Store, list_schedules, sync_url
+from auditcrawl.storage import Applicant, Schedule, Store, list_schedules, sync_url
 
 from .rechecks import recheck_partner
 from .settings import load_settings
 
-__all__ = ["run_scheduler", "run_scheduled_job", "JOB_PREFIX"]
+__all__ = ["JOB_PREFIX", "run_scheduled_job", "run_scheduler"]
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,13 @@ async def run_scheduled_job(schedule_id: int, db_url: str, base_flags: dict[str,
     if outcome.skipped:
         log.info("recheck of %s skipped: %s", partner.name, outcome.skipped)
     else:
-        log.info("recheck of %s: run %s %s, %d regression(s)", partner.name, outcome.run_id, outcome.run_status, len(outcome.regressions))
+        log.info(
+            "recheck of %s: run %s %s, %d regression(s)",
+            partner.name,
+            outcome.run_id,
+            outcome.run_status,
+            len(outcome.regressions),
+        )
 
 
 def _trigger(schedule: Schedule) -> IntervalTrigger:
@@ -70,7 +77,10 @@ def sync_jobs(
         job = scheduler.get_job(job_id)
         if job is None:
             scheduler.add_job(
-                "auditcrawl.scheduler:run_scheduled_job", _trigger(schedule), id=job_id, name=partner.name,
+                "auditcrawl.scheduler:run_scheduled_job",
+                _trigger(schedule),
+                id=job_id,
+                name=partner.name,
                 args=[schedule.id, db_url, base_flags],
             )
             log.info("scheduled %s every %s", partner.name, timedelta(seconds=schedule.every_seconds))
@@ -81,7 +91,9 @@ def sync_jobs(
             job.reschedule(_trigger(schedule))
 
 
-async def run_scheduler(db_url: str, base_flags: dict[str, Any] | None = None, stop: asyncio.Event | None = None) -> None:
+async def run_scheduler(
+    db_url: str, base_flags: dict[str, Any] | None = None, stop: asyncio.Event | None = None
+) -> None:
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -96,10 +108,8 @@ async def run_scheduler(db_url: str, base_flags: dict[str, Any] | None = None, s
         try:
             while not stop.is_set():
                 sync_jobs(scheduler, list(await list_schedules(store)), db_url, base_flags or {})
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), RESYNC_SECONDS)
-                except TimeoutError:
-                    pass
         finally:
             scheduler.shutdown(wait=False)
             # a recheck still running is interrupted: its run is marked partial, what it fetched is kept

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from crawler import Renderer
-from rules import CheckResult
+from auditcrawl.crawler import Renderer
+from auditcrawl.rules import CheckResult
 
 __all__ = ["data_folder", "screenshot_folder", "take_evidence_screenshots"]
 

@@ -17,13 +17,13 @@ from typing import Any
 from ._exceptions import ConfigError
 
 __all__ = [
+    "DEFAULT_USER_AGENT",
+    "OPTION_FIELDS",
     "AuditSettings",
     "CrawlSettings",
     "Settings",
     "StorageSettings",
     "load_settings",
-    "OPTION_FIELDS",
-    "DEFAULT_USER_AGENT",
 ]
 
 DEFAULT_USER_AGENT = "auditcrawl/0.1 (AWS partner validation; +https://example.org/auditcrawl)"

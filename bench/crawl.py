@@ -24,11 +24,43 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-WORDS = (
-    "cloud migration platform service customer data team project delivery architecture security network storage "
-    "compute application modern legacy support managed operations analytics pipeline integration workflow "
-    "performance reliability cost governance identity access monitoring backup recovery region account"
-).split()
+WORDS = [
+    "cloud",
+    "migration",
+    "platform",
+    "service",
+    "customer",
+    "data",
+    "team",
+    "project",
+    "delivery",
+    "architecture",
+    "security",
+    "network",
+    "storage",
+    "compute",
+    "application",
+    "modern",
+    "legacy",
+    "support",
+    "managed",
+    "operations",
+    "analytics",
+    "pipeline",
+    "integration",
+    "workflow",
+    "performance",
+    "reliability",
+    "cost",
+    "governance",
+    "identity",
+    "access",
+    "monitoring",
+    "backup",
+    "recovery",
+    "region",
+    "account",
+]
 
 
 def generate(root: Path, pages: int, seed: int = 7) -> None:
@@ -37,9 +69,7 @@ def generate(root: Path, pages: int, seed: int = 7) -> None:
     (root / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
     nav = " ".join(f'<a href="/p/{i}.html">Section {i}</a>' for i in range(40))
     for i in range(pages):
-        paragraphs = "".join(
-            "<p>" + " ".join(rng.choice(WORDS) for _ in range(120)) + ".</p>" for _ in range(16)
-        )
+        paragraphs = "".join("<p>" + " ".join(rng.choice(WORDS) for _ in range(120)) + ".</p>" for _ in range(16))
         related = " ".join(f'<a href="/p/{rng.randrange(pages)}.html">Related {j}</a>' for j in range(10))
         nxt = f'<a href="/p/{(i + 1) % pages}.html">Next</a>'
         html = (
@@ -122,21 +152,49 @@ def main() -> None:
     config = work / "bench.toml"
     config.write_text("[crawl]\nscreenshots = false\n")
     max_pages = str(max(6000, args.pages + 1000))  # 6000 for the standard 5,000 pages; room for bigger sites
-    env = {**os.environ, "AUDITCRAWL_CONFIG": str(config), "BENCH_CONCURRENCY": str(args.concurrency), "BENCH_MAX_PAGES": max_pages,
-           "BENCH_STATS_FILE": str(work / "scrapy-count")}
+    env = {
+        **os.environ,
+        "AUDITCRAWL_CONFIG": str(config),
+        "BENCH_CONCURRENCY": str(args.concurrency),
+        "BENCH_MAX_PAGES": max_pages,
+        "BENCH_STATS_FILE": str(work / "scrapy-count"),
+    }
     try:
         ours = measure(
-            [str(bindir / "auditcrawl"), "crawl", url, "--delay", "0", "--concurrency", str(args.concurrency),
-             "--max-pages", max_pages, "--allow-private", "--db", f"sqlite:///{work}/bench.db"], env)
-        scrapy = measure([str(bindir / "scrapy"), "runspider", str(HERE / "scrapy_spider.py"), "-a", f"start={url}"], env)
+            [
+                str(bindir / "auditcrawl"),
+                "crawl",
+                url,
+                "--delay",
+                "0",
+                "--concurrency",
+                str(args.concurrency),
+                "--max-pages",
+                max_pages,
+                "--allow-private",
+                "--db",
+                f"sqlite:///{work}/bench.db",
+            ],
+            env,
+        )
+        scrapy = measure(
+            [str(bindir / "scrapy"), "runspider", str(HERE / "scrapy_spider.py"), "-a", f"start={url}"], env
+        )
     finally:
         nginx.terminate()
         nginx.wait()
-    runs = subprocess.run([str(bindir / "auditcrawl"), "runs", "--json", "--db", f"sqlite:///{work}/bench.db"],
-                          capture_output=True, text=True, env=env)
+    runs = subprocess.run(
+        [str(bindir / "auditcrawl"), "runs", "--json", "--db", f"sqlite:///{work}/bench.db"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     ours_pages = json.loads(runs.stdout)[0]["pages_fetched"]
     scrapy_pages = int((work / "scrapy-count").read_text())
-    print(f"pages fetched: auditcrawl {ours_pages} (robots.txt aside), scrapy {scrapy_pages} responses (robots.txt included)")
+    print(
+        f"pages fetched: auditcrawl {ours_pages} (robots.txt aside), "
+        f"scrapy {scrapy_pages} responses (robots.txt included)"
+    )
     print(f"site: {args.pages} pages, {size:.1f} KB of HTML a page, nginx on 127.0.0.1, concurrency {args.concurrency}")
     print(f"{'crawler':<12} {'wall s':>8} {'pages/s':>9} {'peak RSS MB':>12}")
     for name, (wall, rss) in (("auditcrawl", ours), ("scrapy", scrapy)):

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from htmldate import find_date
 
-from crawler import ParsedPage, decode_html, parse_html
-from rules import publication_date
-from rules._vocab import detect_language, load_vocabulary
+from auditcrawl.crawler import ParsedPage, decode_html, parse_html
+from auditcrawl.rules import publication_date
+from auditcrawl.rules._vocab import detect_language, load_vocabulary
 
 AS_OF = date(2030, 1, 1)  # after every page of the set: the audit date must not cut anything off
 
@@ -93,7 +93,10 @@ def main() -> None:
             undated += found is None
         elapsed = (time.perf_counter() - started) / len(gold) * 1000
         print(f"{name:<20} {exact:>7} {exact / len(gold):>9.3f} {undated:>8} {elapsed:>8.1f}")
-    print(f"(auditcrawl's crawler parses each page once for links, text and metadata: {parse_ms:.1f} ms/page, not counted above)")
+    print(
+        "(auditcrawl's crawler parses each page once for links, text and metadata: "
+        f"{parse_ms:.1f} ms/page, not counted above)"
+    )
 
 
 if __name__ == "__main__":

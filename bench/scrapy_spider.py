@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import scrapy
 from scrapy.linkextractors import LinkExtractor
@@ -12,7 +12,7 @@ from scrapy.linkextractors import LinkExtractor
 
 class SiteSpider(scrapy.Spider):
     name = "site"
-    custom_settings = {
+    custom_settings: ClassVar[dict[str, object]] = {
         "ROBOTSTXT_OBEY": True,
         "CONCURRENT_REQUESTS": int(os.environ.get("BENCH_CONCURRENCY", "16")),
         "CONCURRENT_REQUESTS_PER_DOMAIN": int(os.environ.get("BENCH_CONCURRENCY", "16")),

@@ -1,22 +1,34 @@
 """Crawling: frontier, fetching, parsing. Knows nothing of verdicts."""
 
 from ._crawl import Crawler, CrawlOutcome, LinkScorer, PreviousCrawl
-from ._page import CrawledPage, ResumePoint, StoredPage
 from ._fetch import HTML_TYPES, PAGE_TYPES, PDF_TYPES, Fetcher, FetchResult, Network
 from ._graph import ClickPaths, CrawlGraph, Edge
+from ._page import CrawledPage, ResumePoint, StoredPage
 from ._parse import Form, Link, ParsedPage, decode_html, parse_html
 from ._pdf import parse_pdf
-from ._replay import ArchivedResponses, read_archive
 from ._render import LAUNCH_ARGS, Renderer, RenderResult
 from ._render_policy import SiteRenderMemory, render_reason
+from ._replay import ArchivedResponses, read_archive
 from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
-from ._safety import AddressPolicy, Resolver, StaticResolver, SystemResolver, destination_problem, guarded_transport, refusal_reason
+from ._safety import (
+    AddressPolicy,
+    Resolver,
+    StaticResolver,
+    SystemResolver,
+    destination_problem,
+    guarded_transport,
+    refusal_reason,
+)
 from ._sitemaps import SitemapEntry, discover_sitemap_urls, parse_sitemap
 from ._traps import trap_reason
 from ._urls import SiteScope, canonicalize, registrable_domain
 from ._warc import WarcArchive
 
 __all__ = [
+    "HTML_TYPES",
+    "LAUNCH_ARGS",
+    "PAGE_TYPES",
+    "PDF_TYPES",
     "AddressPolicy",
     "ArchivedResponses",
     "ClickPaths",
@@ -27,14 +39,10 @@ __all__ = [
     "Edge",
     "FetchResult",
     "Fetcher",
-    "Network",
     "Form",
-    "HTML_TYPES",
-    "LAUNCH_ARGS",
     "Link",
     "LinkScorer",
-    "PAGE_TYPES",
-    "PDF_TYPES",
+    "Network",
     "ParsedPage",
     "PreviousCrawl",
     "RenderResult",
@@ -49,8 +57,8 @@ __all__ = [
     "SitemapEntry",
     "StaticResolver",
     "StoredPage",
-    "WarcArchive",
     "SystemResolver",
+    "WarcArchive",
     "canonicalize",
     "decode_html",
     "destination_problem",
@@ -59,8 +67,8 @@ __all__ = [
     "parse_html",
     "parse_pdf",
     "parse_sitemap",
-    "read_archive",
     "product_token",
+    "read_archive",
     "refusal_reason",
     "registrable_domain",
     "render_reason",

@@ -6,8 +6,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Protocol
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from auditcrawl.settings import CrawlSettings
@@ -23,9 +23,10 @@ from ._sitemaps import discover_sitemap_urls
 from ._traps import trap_reason
 from ._urls import SiteScope, canonicalize
 
-__all__ = ["Crawler", "CrawlOutcome", "LinkScorer", "PreviousCrawl"]
+__all__ = ["CrawlOutcome", "Crawler", "LinkScorer", "PreviousCrawl"]
 
 log = logging.getLogger(__name__)
+
 
 class PreviousCrawl(Protocol):
     """What an earlier run of the same site knew, for conditional requests."""
@@ -136,7 +137,12 @@ class Crawler:
                     self._since_settle_check = 0
                     outcome.stopped_early = self.settled()
                 out_of_time = time.monotonic() - started > s.max_seconds
-                while not out_of_time and not outcome.stopped_early and len(running) < s.concurrency and outcome.pages_fetched + len(running) < s.max_pages:
+                while (
+                    not out_of_time
+                    and not outcome.stopped_early
+                    and len(running) < s.concurrency
+                    and outcome.pages_fetched + len(running) < s.max_pages
+                ):
                     entry = self.frontier.pop()
                     if entry is None:
                         break
@@ -160,13 +166,18 @@ class Crawler:
         s = self.settings
         remaining = len(self.frontier)
         if outcome.stopped_early:
-            outcome.notes.append(f"stopped early: all checks met after {outcome.pages_fetched} pages, {remaining} URLs left unvisited (--full visits them)")
+            outcome.notes.append(
+                f"stopped early: all checks met after {outcome.pages_fetched} pages, "
+                f"{remaining} URLs left unvisited (--full visits them)"
+            )
         elif remaining and outcome.pages_fetched >= s.max_pages:
             outcome.limits_hit.append(f"max_pages ({s.max_pages}) reached with {remaining} URLs still queued")
         elif remaining and time.monotonic() - started > s.max_seconds:
             outcome.limits_hit.append(f"max_seconds ({s.max_seconds:.0f}) reached with {remaining} URLs still queued")
         if self._depth_skipped:
-            outcome.limits_hit.append(f"max_depth ({s.max_depth}) left {len(self._depth_skipped)} linked URLs unvisited")
+            outcome.limits_hit.append(
+                f"max_depth ({s.max_depth}) left {len(self._depth_skipped)} linked URLs unvisited"
+            )
         if self._traps:
             total = sum(self._traps.values())
             outcome.notes.append(f"{total} URLs skipped as crawler traps ({'; '.join(sorted(self._traps))})")
@@ -234,10 +245,18 @@ class Crawler:
         # In archive order, which is fetch order: a page's depth is known from pages handled before it.
         for result in point.archived:
             seed = result.url == outcome.home_url
-            d = 0 if seed else link_depth.get(result.url, link_depth.get(outcome.graph.resolve(result.url), self.settings.max_depth))
+            d = (
+                0
+                if seed
+                else link_depth.get(
+                    result.url, link_depth.get(outcome.graph.resolve(result.url), self.settings.max_depth)
+                )
+            )
             entry = FrontierEntry((0.0, d, 0), result.url, d, "seed" if seed else "link")
             page = await self._handle(entry, result, offsite=not self.scope.contains(result.final_url))
-            for link in page.parsed.links if page.parsed is not None and page.follows_links and not page.offsite else ():
+            for link in (
+                page.parsed.links if page.parsed is not None and page.follows_links and not page.offsite else ()
+            ):
                 link_depth[link.url] = min(d + 1, link_depth.get(link.url, d + 1))
 
     async def _process(self, entry: FrontierEntry) -> None:
@@ -246,7 +265,9 @@ class Crawler:
         if entry.url in self._final_seen:
             return  # already fetched as the target of a redirect
         validators = self.previous.validators(entry.url) if self.previous is not None else None
-        result = await self.fetcher.fetch(entry.url, hop_filter=None if entry.offsite else self._hop_filter, validators=validators)
+        result = await self.fetcher.fetch(
+            entry.url, hop_filter=None if entry.offsite else self._hop_filter, validators=validators
+        )
         await self._handle(entry, result, offsite=entry.offsite or not self.scope.contains(result.final_url))
 
     async def _handle(self, entry: FrontierEntry, result: FetchResult, *, offsite: bool) -> CrawledPage:
@@ -329,7 +350,9 @@ class Crawler:
         assert page.parsed is not None
         graph = self.outcome.graph
         depth = page.depth + 1
-        graph.add_edges([Edge(page.final_url, link.url, link.anchor, link.region, link.date_hint) for link in page.parsed.links])
+        graph.add_edges(
+            [Edge(page.final_url, link.url, link.anchor, link.region, link.date_hint) for link in page.parsed.links]
+        )
         if page.follows_links:
             for link in page.parsed.links:
                 self._enqueue(link, depth)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 
-__all__ = ["BoundedDecoder", "UnsupportedEncoding", "ACCEPT_ENCODING"]
+__all__ = ["ACCEPT_ENCODING", "BoundedDecoder", "UnsupportedEncoding"]
 
 STEP = 64 * 1024
 ACCEPT_ENCODING = "gzip, deflate"
@@ -21,7 +21,9 @@ class UnsupportedEncoding(ValueError):
 
 class BoundedDecoder:
     def __init__(self, content_encoding: str) -> None:
-        codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip() and c.strip().lower() != "identity"]
+        codings = [
+            c.strip().lower() for c in content_encoding.split(",") if c.strip() and c.strip().lower() != "identity"
+        ]
         if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
             raise UnsupportedEncoding(f"unsupported content encoding {content_encoding!r}")
         self.coding = codings[0] if codings else None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import zlib
 import logging
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +25,7 @@ from ._slots import SlotTable
 from ._urls import canonicalize
 from ._warc import WarcArchive
 
-__all__ = ["Fetcher", "FetchResult", "Network", "HTML_TYPES", "PDF_TYPES", "PAGE_TYPES"]
+__all__ = ["HTML_TYPES", "PAGE_TYPES", "PDF_TYPES", "FetchResult", "Fetcher", "Network"]
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +250,9 @@ class Fetcher:
         result.error = f"more than {self.settings.max_redirects} redirects"
         return result
 
-    async def _request(self, url: str, accept: frozenset[str] | None, max_bytes: int, headers: dict[str, str]) -> _Response:
+    async def _request(
+        self, url: str, accept: frozenset[str] | None, max_bytes: int, headers: dict[str, str]
+    ) -> _Response:
         s = self.settings
         slot = self._slots.get(urlsplit(url).netloc)
         response = _Response(status=None, headers={})
@@ -275,7 +277,14 @@ class Fetcher:
             await asyncio.sleep(wait)
         return response
 
-    async def _get_once(self, client: httpx.AsyncClient, url: str, accept: frozenset[str] | None, max_bytes: int, headers: dict[str, str]) -> _Response:
+    async def _get_once(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        accept: frozenset[str] | None,
+        max_bytes: int,
+        headers: dict[str, str],
+    ) -> _Response:
         try:
             async with asyncio.timeout(self.settings.timeout * 3):
                 return await self._stream(client, url, accept, max_bytes, headers)
@@ -284,10 +293,14 @@ class Fetcher:
         except BodyTooLargeError as exc:
             return _Response(status=None, headers={}, error=str(exc))
         except TimeoutError:
-            return _Response(None, {}, error=f"no complete response within {self.settings.timeout * 3:.0f}s", retryable=True)
+            return _Response(
+                None, {}, error=f"no complete response within {self.settings.timeout * 3:.0f}s", retryable=True
+            )
         except httpx.TimeoutException as exc:
             phase = type(exc).__name__.removesuffix("Timeout").lower() or "request"
-            return _Response(None, {}, error=f"timed out: no {phase} progress within {self.settings.timeout:g}s", retryable=True)
+            return _Response(
+                None, {}, error=f"timed out: no {phase} progress within {self.settings.timeout:g}s", retryable=True
+            )
         except httpx.TransportError as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             return _Response(None, {}, error=f"connection failed: {message[:200]}", retryable=True)
@@ -296,7 +309,14 @@ class Fetcher:
         except httpx.HTTPError as exc:  # decoding errors
             return _Response(None, {}, error=f"{type(exc).__name__}: {str(exc)[:200]}")
 
-    async def _stream(self, client: httpx.AsyncClient, url: str, accept: frozenset[str] | None, max_bytes: int, headers: dict[str, str]) -> _Response:
+    async def _stream(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        accept: frozenset[str] | None,
+        max_bytes: int,
+        headers: dict[str, str],
+    ) -> _Response:
         started = time.monotonic()
         async with client.stream("GET", url, headers=headers) as r:
             headers = {k: r.headers[k] for k in _KEPT_HEADERS if k in r.headers}
@@ -305,7 +325,11 @@ class Fetcher:
             status = r.status_code
             retryable = _retryable(status)
             if status in _REDIRECTS or retryable or status == 304:
-                return self._archived(r, accept, _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}"))
+                return self._archived(
+                    r,
+                    accept,
+                    _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}"),
+                )
             declared = r.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise BodyTooLargeError(f"body of {int(declared)} bytes exceeds the {max_bytes}-byte cap")
@@ -322,7 +346,16 @@ class Fetcher:
                         if not chunks and not mime:
                             mime = _mime(r.headers, chunk)
                         if accept is not None and mime not in accept:
-                            return self._archived(r, accept, _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}"))
+                            return self._archived(
+                                r,
+                                accept,
+                                _Response(
+                                    status,
+                                    headers,
+                                    content_type=mime,
+                                    error=f"not kept: content type {mime or 'unknown'}",
+                                ),
+                            )
                         total += len(chunk)
                         if total > max_bytes:
                             raise BodyTooLargeError(f"body exceeds the {max_bytes}-byte cap")
@@ -330,7 +363,9 @@ class Fetcher:
             except zlib.error as exc:
                 return _Response(status, headers, content_type=mime, error=f"corrupt {decoder.coding} body: {exc}")
             if accept is not None and mime not in accept and not chunks:
-                return _Response(status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}")
+                return _Response(
+                    status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}"
+                )
             log.debug("GET %s %s %d bytes %.2fs", url, status, total, time.monotonic() - started)
             return self._archived(r, accept, _Response(status, headers, b"".join(chunks), mime))
 
@@ -339,7 +374,12 @@ class Fetcher:
         if self.archive is not None and response.status is not None:
             # Inline: a record costs about 0.1 ms; a thread hand-off would cost more than it saves.
             response.warc_record_id = self.archive.record(
-                str(r.request.url), list(r.request.headers.items()), response.status,
-                r.reason_phrase, list(r.headers.items()), response.body, page=accept is not None,
+                str(r.request.url),
+                list(r.request.headers.items()),
+                response.status,
+                r.reason_phrase,
+                list(r.headers.items()),
+                response.body,
+                page=accept is not None,
             )
         return response

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Edge", "CrawlGraph", "ClickPaths"]
+__all__ = ["ClickPaths", "CrawlGraph", "Edge"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,9 @@ class CrawledPage:
     warc_record_id: str | None = None
 
     @classmethod
-    def from_fetch(cls, result: FetchResult, *, depth: int = 0, source: str = "seed", offsite: bool = False) -> CrawledPage:
+    def from_fetch(
+        cls, result: FetchResult, *, depth: int = 0, source: str = "seed", offsite: bool = False
+    ) -> CrawledPage:
         """The page as fetched, its HTML parsed once here."""
         page = cls(
             url=result.url,
@@ -68,7 +70,11 @@ class CrawledPage:
     @property
     def follows_links(self) -> bool:
         """Whether crawlers may follow the page's links: no nofollow in its robots meta tag or X-Robots-Tag."""
-        return self.parsed is not None and not self.parsed.nofollow and "nofollow" not in self.headers.get("x-robots-tag", "").lower()
+        return (
+            self.parsed is not None
+            and not self.parsed.nofollow
+            and "nofollow" not in self.headers.get("x-robots-tag", "").lower()
+        )
 
 
 @dataclass(frozen=True)

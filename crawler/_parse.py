@@ -11,21 +11,80 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ._urls import canonicalize
 
-__all__ = ["Link", "Form", "ParsedPage", "parse_html", "decode_html"]
+__all__ = ["Form", "Link", "ParsedPage", "decode_html", "parse_html"]
 
-_REGION_TAGS = {"nav": "nav", "header": "header", "footer": "footer", "aside": "aside", "main": "main", "article": "main"}
-_REGION_ROLES = {"navigation": "nav", "banner": "header", "contentinfo": "footer", "complementary": "aside", "main": "main"}
+_REGION_TAGS = {
+    "nav": "nav",
+    "header": "header",
+    "footer": "footer",
+    "aside": "aside",
+    "main": "main",
+    "article": "main",
+}
+_REGION_ROLES = {
+    "navigation": "nav",
+    "banner": "header",
+    "contentinfo": "footer",
+    "complementary": "aside",
+    "main": "main",
+}
 _REGION_HINTS = (("footer", "footer"), ("nav", "nav"), ("menu", "nav"), ("header", "header"), ("sidebar", "aside"))
 _NON_CONTENT = "script, style, noscript, template, svg, iframe"
 # Links to files that are never pages (a set lookup on the last path segment's extension).
 _SKIP_EXT = frozenset(
-    "jpg jpeg png gif webp svg ico bmp tif tiff css js mjs json woff woff2 ttf eot mp3 mp4 m4a wav avi mov webm "
-    "zip gz tgz rar 7z exe dmg msi iso doc docx xls xlsx ppt pptx csv xml rss atom".split()
+    [
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "webp",
+        "svg",
+        "ico",
+        "bmp",
+        "tif",
+        "tiff",
+        "css",
+        "js",
+        "mjs",
+        "json",
+        "woff",
+        "woff2",
+        "ttf",
+        "eot",
+        "mp3",
+        "mp4",
+        "m4a",
+        "wav",
+        "avi",
+        "mov",
+        "webm",
+        "zip",
+        "gz",
+        "tgz",
+        "rar",
+        "7z",
+        "exe",
+        "dmg",
+        "msi",
+        "iso",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "csv",
+        "xml",
+        "rss",
+        "atom",
+    ]
 )
 MAX_TEXT = 200_000  # characters of content analysed per page: plenty for any real page, bounded for hostile ones
 MAX_DEPTH = 2_000  # the parser slows down quadratically with nesting; no real page nests this deep
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+)
 
 
 @dataclass(frozen=True)
@@ -225,7 +284,11 @@ def parse_html(html: str, url: str) -> ParsedPage:
         page.lang = (html_node.attributes.get("lang") or "").strip().lower() or None
     for meta in tree.css("meta"):
         attrs = meta.attributes
-        key = (attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or attrs.get("http-equiv") or "").strip().lower()
+        key = (
+            (attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or attrs.get("http-equiv") or "")
+            .strip()
+            .lower()
+        )
         content = attrs.get("content")
         if key and content is not None and key not in page.meta:
             page.meta[key] = content.strip()
@@ -252,7 +315,9 @@ def parse_html(html: str, url: str) -> ParsedPage:
         target = canonicalize(a.attributes.get("href") or "", base=base)
         if target is None or _is_file(target):
             continue
-        anchor = _clean(a.text(deep=True)) or _clean(a.attributes.get("title")) or _clean(a.attributes.get("aria-label"))
+        anchor = (
+            _clean(a.text(deep=True)) or _clean(a.attributes.get("title")) or _clean(a.attributes.get("aria-label"))
+        )
         parent = a.parent
         parent_id = parent.mem_id if parent is not None else 0
         region = regions.get(parent_id)
@@ -267,7 +332,9 @@ def parse_html(html: str, url: str) -> ParsedPage:
     page.script_count = len(tree.css("script"))
     page.nav_count = len(tree.css('nav, [role="navigation"]'))
     page.noscript_text = " ".join(_clean(n.text()) for n in tree.css("noscript"))[:500]
-    page.has_app_data = tree.css_first("script#__NEXT_DATA__") is not None or "__NUXT__" in html or "__INITIAL_STATE__" in html
+    page.has_app_data = (
+        tree.css_first("script#__NEXT_DATA__") is not None or "__NUXT__" in html or "__INITIAL_STATE__" in html
+    )
     tree.strip_tags(_NON_CONTENT.split(", "))
     page.h1 = [_clean(h.text()) for h in tree.css("h1") if _clean(h.text())]
     page.headings = [_clean(h.text()) for h in tree.css("h1, h2, h3") if _clean(h.text())]

@@ -12,7 +12,7 @@ import re
 
 from ._parse import ParsedPage
 
-__all__ = ["parse_pdf", "MAX_PDF_PAGES"]
+__all__ = ["MAX_PDF_PAGES", "parse_pdf"]
 
 log = logging.getLogger(__name__)
 

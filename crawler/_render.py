@@ -10,6 +10,7 @@ and the caller keeps the page's static result.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,13 +22,21 @@ from auditcrawl.settings import CrawlSettings
 from ._fetch import Fetcher
 from ._safety import StaticResolver
 
-__all__ = ["Renderer", "RenderResult", "LAUNCH_ARGS"]
+__all__ = ["LAUNCH_ARGS", "RenderResult", "Renderer"]
 
 log = logging.getLogger(__name__)
 
 # A root, headless, offline machine: no sandbox, no GPU, no background traffic to Google.
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--disable-quic"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+]
 _ASSETS = frozenset({"image", "media", "font"})
 # Elements that open menus on click: tried a few times per page, each bounded.
 _MENU_OPENERS = '[aria-haspopup="true"], [aria-expanded="false"], nav button, .menu-toggle, .dropdown-toggle'
@@ -98,7 +107,9 @@ class Renderer:
         if browser is None:
             return None
         context = await browser.new_context(
-            user_agent=self.settings.user_agent, service_workers="block", java_script_enabled=True,
+            user_agent=self.settings.user_agent,
+            service_workers="block",
+            java_script_enabled=True,
             viewport={"width": 1366, "height": 900},
         )
 
@@ -130,7 +141,11 @@ class Renderer:
                 await self._open_menus(page)
                 return RenderResult(url, page.url, await page.content())
             except Exception as exc:  # a crashed or hung browser: the page keeps its static result
-                return RenderResult(url, url, error=f"rendering failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}")
+                return RenderResult(
+                    url,
+                    url,
+                    error=f"rendering failed: {_brief(exc)}",
+                )
             finally:
                 await _quietly(context.close())
 
@@ -148,16 +163,15 @@ class Renderer:
                 await page.screenshot(path=str(path), full_page=True, timeout=self.settings.timeout * 1000)
                 return None
             except Exception as exc:
-                return f"screenshot failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+                return f"screenshot failed: {_brief(exc)}"
             finally:
                 await _quietly(context.close())
 
     @staticmethod
     async def _settle(page: Any) -> None:
-        try:
+        # A page that never goes idle is read as it stands after the wait.
+        with contextlib.suppress(Exception):
             await page.wait_for_load_state("networkidle", timeout=IDLE_WAIT_MS)
-        except Exception:  # a page that never goes idle is read as it stands after the wait
-            pass
 
     @staticmethod
     async def _open_menus(page: Any) -> None:
@@ -173,10 +187,8 @@ class Renderer:
                     await element.click(timeout=500, no_wait_after=True)
             except Exception:
                 continue
-        try:
+        with contextlib.suppress(Exception):
             await page.wait_for_load_state("networkidle", timeout=1000)
-        except Exception:
-            pass
 
     async def close(self) -> None:
         if self._browser is not None:
@@ -190,9 +202,13 @@ class Renderer:
             self._playwright = None
 
 
+def _brief(exc: Exception) -> str:
+    """A browser error on one line: Playwright's messages run to many lines of call log."""
+    first = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"{type(exc).__name__}: {first}"
+
+
 async def _quietly(closing: Awaitable[Any]) -> None:
     """Shutting a browser part down: one that already died cannot be closed again, and that must not fail the run."""
-    try:
+    with contextlib.suppress(Exception):
         await closing
-    except Exception:
-        pass

@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 
 from ._parse import ParsedPage
 
-__all__ = ["render_reason", "SiteRenderMemory"]
+__all__ = ["SiteRenderMemory", "render_reason"]
 
 _EMPTY_ROOT = re.compile(
     r"<(?:div|main|section)[^>]*\bid=[\"'](?:app|root|__next|__nuxt|___gatsby|svelte|main-app)[\"'][^>]*>\s*</(?:div|main|section)>",
     re.I,
 )
-_NEEDS_JS = re.compile(r"javascript|enable js|requires js|aktivieren sie javascript|activer javascript|javascript を有効", re.I)
+_NEEDS_JS = re.compile(
+    r"javascript|enable js|requires js|aktivieren sie javascript|activer javascript|javascript を有効", re.I
+)
 MIN_WORDS = 40
 STATIC_AFTER = 5  # pages in a row that were fine as served: stop checking the site
 RENDER_AFTER = 2  # pages that needed a browser: render the site's pages from the start

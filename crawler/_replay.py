@@ -39,7 +39,11 @@ def read_archive(path: Path) -> ArchivedResponses:
         records = ArchiveIterator(stream)
         try:
             for record in records:
-                if record.rec_type == "response" and record.http_headers is not None and not record.rec_headers.get_header(SUPPORT_FIELD):
+                if (
+                    record.rec_type == "response"
+                    and record.http_headers is not None
+                    and not record.rec_headers.get_header(SUPPORT_FIELD)
+                ):
                     _take(found, record)
                 records.read_to_end(record)
                 found.complete_bytes = records.get_record_offset() + records.get_record_length()
@@ -81,6 +85,13 @@ def _result(url: str, status: int, headers: dict[str, str], body: bytes, rec_hea
     if not body and mime not in PAGE_TYPES and 200 <= status < 300:
         error = f"not kept: content type {mime or 'unknown'}"
     return FetchResult(
-        url=url, final_url=url, status=status, content_type=mime, body=body, headers=headers, error=error,
-        fetched_at=fetched_at, warc_record_id=rec_headers.get_header("WARC-Record-ID"),
+        url=url,
+        final_url=url,
+        status=status,
+        content_type=mime,
+        body=body,
+        headers=headers,
+        error=error,
+        fetched_at=fetched_at,
+        warc_record_id=rec_headers.get_header("WARC-Record-ID"),
     )

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-__all__ = ["RobotsRules", "RobotsCache", "RobotsResponse", "product_token"]
+__all__ = ["RobotsCache", "RobotsResponse", "RobotsRules", "product_token"]
 
 log = logging.getLogger(__name__)
 
@@ -18,10 +18,25 @@ MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309: parse at least 500 KiB
 MAX_LINE_BYTES = 16_663  # Google's parser keeps this much of a line (a 16,664-byte buffer, terminator included)
 _USER_AGENT_KEYS = frozenset({"user-agent", "useragent", "user agent"})
 # Directives (and the misspellings Google's parser accepts) that belong inside a group.
-_KNOWN_KEYS = frozenset({
-    "allow", "disallow", "crawl-delay", "sitemap", "site-map", "request-rate", "visit-time", "host",
-    "dissallow", "dissalow", "disalow", "diasllow", "disallaw", "noindex", "clean-param",
-})
+_KNOWN_KEYS = frozenset(
+    {
+        "allow",
+        "disallow",
+        "crawl-delay",
+        "sitemap",
+        "site-map",
+        "request-rate",
+        "visit-time",
+        "host",
+        "dissallow",
+        "dissalow",
+        "disalow",
+        "diasllow",
+        "disallaw",
+        "noindex",
+        "clean-param",
+    }
+)
 
 
 def _as_google_reads_it(text: str) -> str:

@@ -23,8 +23,8 @@ from auditcrawl._exceptions import UnsafeDestinationError
 __all__ = [
     "AddressPolicy",
     "Resolver",
-    "SystemResolver",
     "StaticResolver",
+    "SystemResolver",
     "destination_problem",
     "guarded_transport",
     "refusal_reason",
@@ -154,7 +154,9 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         last_error: Exception | None = None
         for address in allowed:
             try:
-                return _SocketCachingStream(await self._inner.connect_tcp(address, port, timeout, local_address, socket_options))
+                return _SocketCachingStream(
+                    await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+                )
             except httpcore.ConnectError as exc:
                 last_error = exc
         assert last_error is not None

@@ -8,10 +8,9 @@ import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-
 from ._urls import canonicalize
 
-__all__ = ["SitemapEntry", "parse_sitemap", "discover_sitemap_urls"]
+__all__ = ["SitemapEntry", "discover_sitemap_urls", "parse_sitemap"]
 
 log = logging.getLogger(__name__)
 

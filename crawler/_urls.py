@@ -11,14 +11,38 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
 import tldextract
 
-__all__ = ["canonicalize", "registrable_domain", "SiteScope"]
+__all__ = ["SiteScope", "canonicalize", "registrable_domain"]
 
 # Parameters that identify a visit or a campaign, never the content.
 _TRACKING_EXACT = frozenset(
     {
-        "gclid", "gclsrc", "dclid", "fbclid", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid",
-        "_ga", "_gl", "_hsenc", "_hsmi", "hsctatracking", "mkt_tok", "ref_src", "ref_url", "srsltid",
-        "sessionid", "session_id", "sid", "phpsessid", "jsessionid", "aspsessionid", "cfid", "cftoken",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "fbclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "hsctatracking",
+        "mkt_tok",
+        "ref_src",
+        "ref_url",
+        "srsltid",
+        "sessionid",
+        "session_id",
+        "sid",
+        "phpsessid",
+        "jsessionid",
+        "aspsessionid",
+        "cfid",
+        "cftoken",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "hsa_", "pk_", "mtm_", "vero_", "oly_")

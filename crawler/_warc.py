@@ -42,18 +42,31 @@ class WarcArchive:
         return member.compress(self._buffer.getvalue()) + member.flush()
 
     def record(
-        self, url: str, request_headers: list[tuple[str, str]], status: int, reason: str,
-        headers: list[tuple[str, str]], body: bytes, *, page: bool = True,
+        self,
+        url: str,
+        request_headers: list[tuple[str, str]],
+        status: int,
+        reason: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        *,
+        page: bool = True,
     ) -> str:
         """Write a request and its response; returns the response's WARC-Record-ID."""
         kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED] + [("Content-Length", str(len(body)))]
         response = self._writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), length=len(body),
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
             http_headers=StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol="HTTP/1.1"),
         )
         path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
         request = self._writer.create_warc_record(
-            url, "request", payload=io.BytesIO(b""), length=0,
+            url,
+            "request",
+            payload=io.BytesIO(b""),
+            length=0,
             http_headers=StatusAndHeaders(f"GET /{path} HTTP/1.1", request_headers, is_http_request=True),
         )
         if not page:

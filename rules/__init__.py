@@ -10,12 +10,12 @@ from ._models import CHECK_IDS, CheckResult, Evidence, Kind, PageFacts, Status
 from ._vocab import CATEGORIES, TermMatcher, Vocabulary, category_labels, load_vocabulary
 
 __all__ = [
-    "AuditContext",
-    "ClaimVerdict",
-    "Claims",
     "CATEGORIES",
     "CHECK_IDS",
+    "AuditContext",
     "CheckResult",
+    "ClaimVerdict",
+    "Claims",
     "DateFinding",
     "Evidence",
     "Kind",

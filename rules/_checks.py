@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from auditcrawl.crawler import CrawlOutcome
 from auditcrawl.settings import AuditSettings
-from crawler import CrawlOutcome
 
 from ._claims import Claims, ClaimVerdict, judge_claim
 from ._classify import is_dedicated_home
@@ -15,7 +15,7 @@ from ._models import CheckResult, Evidence, Kind, PageFacts
 from ._textdates import parse_date_text
 from ._vocab import category_labels, load_vocabulary
 
-__all__ = ["evaluate", "evaluate_claims", "apply_listing_dates", "find_facts", "AuditContext"]
+__all__ = ["AuditContext", "apply_listing_dates", "evaluate", "evaluate_claims", "find_facts"]
 
 EXPIRING_DAYS = 30  # 3.2 met but lapsing within a month: flagged "expiring"
 
@@ -70,9 +70,15 @@ class AuditContext:
         reasons.extend(f"limit hit before the site was covered: {limit}" for limit in o.limits_hit)
         if o.render_failures:
             cause = f" ({o.browser_note})" if o.browser_note else ""
-            reasons.append(f"{_plural(len(o.render_failures), 'page')} needed a browser and kept only their served HTML{cause}: {', '.join(o.render_failures[:3])}")
+            reasons.append(
+                f"{_plural(len(o.render_failures), 'page')} needed a browser and kept only their served HTML"
+                f"{cause}: {', '.join(o.render_failures[:3])}"
+            )
         if o.unrendered:
-            reasons.append(f"{_plural(len(o.unrendered), 'page')} look built by JavaScript and were not rendered (--render never): {', '.join(o.unrendered[:3])}")
+            reasons.append(
+                f"{_plural(len(o.unrendered), 'page')} look built by JavaScript and were not rendered "
+                f"(--render never): {', '.join(o.unrendered[:3])}"
+            )
         if o.interrupted:
             reasons.append("the crawl was interrupted before it finished")
         return reasons
@@ -136,18 +142,24 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
             candidates.append((home, ["the home page of a dedicated industrial-software consultancy shows that focus"]))
         elif home.kind == "landing_page":
             others = ", ".join(home.other_industries[:5])
-            result.rejected.append(ctx.evidence(home, [f"home page of a generalist (also serves {others}): it does not count as the practice page"]))
+            result.rejected.append(
+                ctx.evidence(
+                    home, [f"home page of a generalist (also serves {others}): it does not count as the practice page"]
+                )
+            )
     candidates += [(f, list(f.kind_reasons)) for f in ctx.of_kind("landing_page") if not f.offsite and f is not home]
     case_study_urls = {f.final_url for f in ctx.of_kind("case_study")}
     borderline: list[Evidence] = []
     for f, why in candidates:
         problems = [p for p in (ctx.access_problem(f), ctx.reach_problem(f, max_clicks)) if p]
         linked = set(ctx.outcome.graph.links_from(f.final_url))
-        notes = why + [f"industrial categories: {_labels(f.categories)}"]
-        notes.append(f"names technology partners: {', '.join(f.isvs[:8])}" if f.isvs else "names no technology partner (ISV)")
+        notes = [*why, f"industrial categories: {_labels(f.categories)}"]
+        notes.append(
+            f"names technology partners: {', '.join(f.isvs[:8])}" if f.isvs else "names no technology partner (ISV)"
+        )
         notes.append(f"links to {_plural(len(linked & case_study_urls), 'case study')}")
         if f.aws_signals:
-            notes.append(f"highlights the AWS partnership: \"{f.aws_signals[0]}\"")
+            notes.append(f'highlights the AWS partnership: "{f.aws_signals[0]}"')
         if problems:
             result.rejected.append(ctx.evidence(f, problems + notes))
         elif not f.aws_signals:
@@ -165,7 +177,9 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
     if borderline:
         result.status = "needs_review"
         result.summary = "An industrial practice page exists but does not mention the AWS partnership"
-        result.reasons = [f"{e.url}: industrial practice page without an AWS partnership mention; confirm by hand" for e in borderline]
+        result.reasons = [
+            f"{e.url}: industrial practice page without an AWS partnership mention; confirm by hand" for e in borderline
+        ]
         return result
     result.reasons = [f"{e.url}: {'; '.join(e.reasons[:1])}" for e in result.rejected]
     trouble = ctx.trouble()
@@ -192,7 +206,9 @@ def check_case_studies(ctx: AuditContext) -> CheckResult:
         (result.rejected if problems else result.evidence).append(ctx.evidence(f, problems + notes))
     result.evidence.sort(key=lambda e: (e.clicks or 0, e.url))
     n = len(result.evidence)
-    result.reasons = [f"{e.url}: public industrial case study, {_plural(e.clicks or 0, 'click')} from home" for e in result.evidence]
+    result.reasons = [
+        f"{e.url}: public industrial case study, {_plural(e.clicks or 0, 'click')} from home" for e in result.evidence
+    ]
     result.reasons += [f"{e.url}: {e.reasons[0]}" for e in result.rejected]
     if n >= need:
         result.status = "met"
@@ -230,9 +246,11 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
                 continue
             problems.append("undated: no publication date on the page")
         elif f.published < window_start:
-            problems.append(f"published {f.published.isoformat()}, before the window that starts {window_start.isoformat()}")
+            problems.append(
+                f"published {f.published.isoformat()}, before the window that starts {window_start.isoformat()}"
+            )
         (result.rejected if problems else result.evidence).append(ctx.evidence(f, problems + notes))
-    result.evidence.sort(key=lambda e: (e.published or window_start), reverse=True)
+    result.evidence.sort(key=lambda e: e.published or window_start, reverse=True)
     n = len(result.evidence)
     result.reasons = [f"{e.url}: published {e.published}, industrial" for e in result.evidence]
     result.reasons += [f"{e.url}: {e.reasons[0]}" for e in undated + result.rejected]
@@ -247,16 +265,22 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
         lapses_on = deciding + timedelta(days=s.window_days + 1)
         result.extra = {"lapses_on": lapses_on.isoformat(), "expiring": (lapses_on - s.as_of).days <= EXPIRING_DAYS}
         if result.extra["expiring"]:
-            result.reasons.insert(0, f"expiring: without new industrial material, 3.2 lapses on {lapses_on.isoformat()}")
+            result.reasons.insert(
+                0, f"expiring: without new industrial material, 3.2 lapses on {lapses_on.isoformat()}"
+            )
         return result
     if undated and n + len(undated) >= s.min_thought_leadership:
         result.status = "needs_review"
-        result.summary = f"{n} dated item(s) in the window and {len(undated)} undated candidate(s): check their dates by hand"
+        result.summary = (
+            f"{n} dated item(s) in the window and {len(undated)} undated candidate(s): check their dates by hand"
+        )
         return result
     trouble = ctx.trouble()
     if trouble:
         return _undecided(result, trouble)
-    result.summary = f"{n} of the {s.min_thought_leadership} required industrial items published since {window_start.isoformat()}"
+    result.summary = (
+        f"{n} of the {s.min_thought_leadership} required industrial items published since {window_start.isoformat()}"
+    )
     if not result.rejected:
         result.reasons.append("no blog post, article, press release, video or webinar found")
     return result
@@ -285,7 +309,9 @@ def find_facts(facts: dict[str, PageFacts], outcome: CrawlOutcome, url: str) -> 
     return found or next((f for f in facts.values() if f.url == url), None)
 
 
-def evaluate_claims(claims: Claims, facts: dict[str, PageFacts], outcome: CrawlOutcome, settings: AuditSettings) -> list[ClaimVerdict]:
+def evaluate_claims(
+    claims: Claims, facts: dict[str, PageFacts], outcome: CrawlOutcome, settings: AuditSettings
+) -> list[ClaimVerdict]:
     """Judge each claimed URL; a claim that holds makes the page count as what was claimed."""
     apply_listing_dates(facts, outcome, settings.as_of)
     paths = outcome.graph.click_paths()
@@ -296,7 +322,9 @@ def evaluate_claims(claims: Claims, facts: dict[str, PageFacts], outcome: CrawlO
             verdicts.append(ClaimVerdict(url, kind, "error", ["it could not be fetched"]))
             continue
         path = paths.get(f.final_url) or paths.get(f.url) or []
-        verdict = judge_claim(url, kind, f, path, as_of=settings.as_of, window_days=settings.window_days, max_clicks=settings.max_clicks)
+        verdict = judge_claim(
+            url, kind, f, path, as_of=settings.as_of, window_days=settings.window_days, max_clicks=settings.max_clicks
+        )
         if verdict.verdict == "ok" and f.kind != kind:
             f.kind_reasons = [f"claimed by the applicant as {kind.replace('_', ' ')}", *f.kind_reasons]
             f.kind = kind
@@ -305,7 +333,10 @@ def evaluate_claims(claims: Claims, facts: dict[str, PageFacts], outcome: CrawlO
 
 
 def evaluate(
-    facts: dict[str, PageFacts], outcome: CrawlOutcome, settings: AuditSettings, claims: list[ClaimVerdict] | None = None
+    facts: dict[str, PageFacts],
+    outcome: CrawlOutcome,
+    settings: AuditSettings,
+    claims: list[ClaimVerdict] | None = None,
 ) -> dict[str, CheckResult]:
     apply_listing_dates(facts, outcome, settings.as_of)
     ctx = AuditContext(facts, outcome, settings)
@@ -326,7 +357,9 @@ def _apply_landing_claim(result: CheckResult, claims: list[ClaimVerdict], ctx: A
         reason = f"claimed landing page {claim.url}: {claim.verdict.replace('_', ' ')} ({claim.reasons[0]})"
         result.reasons.insert(0, reason)
         if result.status == "met":
-            result.reasons.insert(1, "another page on the site qualifies (see the evidence): the applicant may submit that one")
+            result.reasons.insert(
+                1, "another page on the site qualifies (see the evidence): the applicant may submit that one"
+            )
         elif claim.verdict in ("blocked", "error") or ctx.trouble():
             result.status = "needs_review"
             result.summary = f"The claimed landing page could not be checked ({claim.verdict})"

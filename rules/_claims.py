@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from ._models import Kind, PageFacts
 
-__all__ = ["Claims", "ClaimVerdict", "judge_claim"]
+__all__ = ["ClaimVerdict", "Claims", "judge_claim"]
 
 _KIND_WORDS = {"landing_page": "landing page", "case_study": "case study", "thought_leadership": "thought leadership"}
 
@@ -42,7 +42,10 @@ def judge_claim(
     if f.final_url != url:
         result.reasons.append(f"redirects to {f.final_url}")
     if f.kind != claimed_as:
-        result.reasons.append(f"auditcrawl classifies it as {f.kind.replace('_', ' ')} ({f.kind_reasons[0] if f.kind_reasons else 'no signal'})")
+        result.reasons.append(
+            f"auditcrawl classifies it as {f.kind.replace('_', ' ')} "
+            f"({f.kind_reasons[0] if f.kind_reasons else 'no signal'})"
+        )
     window_start = as_of - timedelta(days=window_days)
     clicks = len(path) - 1 if path else None
 
@@ -65,7 +68,10 @@ def judge_claim(
         if f.published is None:
             return decide("stale", "no publication date on the page: it cannot be shown to be within the window")
         if f.published < window_start:
-            return decide("stale", f"published {f.published.isoformat()}, before the window that starts {window_start.isoformat()}")
+            return decide(
+                "stale",
+                f"published {f.published.isoformat()}, before the window that starts {window_start.isoformat()}",
+            )
     if clicks is None:
         return decide("not_linked", "no link path from the home page reaches it")
     if claimed_as != "thought_leadership" and clicks > max_clicks:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from urllib.parse import urlsplit
 
-from crawler import HTML_TYPES, CrawledPage, Link, ParsedPage
+from auditcrawl.crawler import HTML_TYPES, CrawledPage, Link, ParsedPage
 
 from ._completeness import assess_case_study
 from ._dates import publication_date
@@ -18,7 +18,7 @@ from ._gating import gate_reason
 from ._models import Kind, PageFacts
 from ._vocab import Text, Vocabulary, detect_language, load_vocabulary
 
-__all__ = ["analyse_page", "classify_kind", "detect_categories", "score_link", "is_dedicated_home"]
+__all__ = ["analyse_page", "classify_kind", "detect_categories", "is_dedicated_home", "score_link"]
 
 CATEGORY_MIN_SCORE = 2
 _REGION_WEIGHT = {"nav": 0.5, "header": 0.4, "main": 0.3, "body": 0.2, "aside": 0.1, "footer": 0.1}
@@ -176,8 +176,13 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
             facts.published, facts.date_source = finding.published, finding.source
     if facts.kind in ("case_study", "other") and facts.industrial:  # "other": a claim may make it a case study
         facts.completeness = assess_case_study(
-            parsed, vocab, as_of=as_of, aws_services=facts.aws_services, isvs=facts.isvs,
-            category_terms=facts.category_terms, published=facts.published,
+            parsed,
+            vocab,
+            as_of=as_of,
+            aws_services=facts.aws_services,
+            isvs=facts.isvs,
+            category_terms=facts.category_terms,
+            published=facts.published,
         ).as_dict()
     return facts
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from crawler import ParsedPage
+from auditcrawl.crawler import ParsedPage
 
 from ._textdates import parse_month_year
 from ._vocab import Vocabulary
@@ -20,8 +20,14 @@ from ._vocab import Vocabulary
 __all__ = ["ELEMENTS", "Completeness", "assess_case_study"]
 
 ELEMENTS = (
-    "customer_name", "problem", "solution", "aws_services",
-    "industrial_domain", "third_party_applications", "completion_date", "outcomes",
+    "customer_name",
+    "problem",
+    "solution",
+    "aws_services",
+    "industrial_domain",
+    "third_party_applications",
+    "completion_date",
+    "outcomes",
 )
 MONTHS_18 = timedelta(days=548)
 
@@ -29,16 +35,25 @@ _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 _VERBS = (
     r"cuts?|reduc(?:es|ed)|improv(?:es|ed)|mov(?:es|ed)|runs?|ran|buil(?:ds|t)|uses?|used|connect(?:s|ed)|achiev(?:es|ed)|"
     r"gain(?:s|ed)|sav(?:es|ed)|increas(?:es|ed)|boost(?:s|ed)|moderni[sz](?:es|ed)|migrat(?:es|ed)|scal(?:es|ed)|"
-    r"transform(?:s|ed)|deliver(?:s|ed)|selects?|selected|rolls? out|rolled out|speeds? up|sped up|automat(?:es|ed)|predicts?"
+    r"transform(?:s|ed)|deliver(?:s|ed)|selects?|selected|rolls? out|rolled out|speeds? up|sped up|"
+    r"automat(?:es|ed)|predicts?"
 )
 _CUSTOMER_PATTERNS = (
-    re.compile(r"^(?:case study|customer story|success story|fallstudie|kundenreferenz|étude de cas|caso de éxito|caso di successo)\s*[:–—-]\s*(?P<c>.{2,60}?)(?:\s+(?:" + _VERBS + r")\b.*)?$", re.I),
+    re.compile(
+        r"^(?:case study|customer story|success story|fallstudie|kundenreferenz|étude de cas|caso de éxito|"
+        r"caso di successo)\s*[:–—-]\s*(?P<c>.{2,60}?)(?:\s+(?:" + _VERBS + r")\b.*)?$",
+        re.I,
+    ),
     re.compile(r"^how\s+(?P<c>.{2,60}?)\s+(?:" + _VERBS + r")\b", re.I),
-    re.compile(r"^(?P<c>[A-Z0-9][\w&.'’-]*(?:\s+[A-Z0-9][\w&.'’-]*){0,4})\s*(?::|–|—|\s)\s*(?:case study|customer story)\b", re.I),
+    re.compile(
+        r"^(?P<c>[A-Z0-9][\w&.'’-]*(?:\s+[A-Z0-9][\w&.'’-]*){0,4})\s*(?::|–|—|\s)\s*(?:case study|customer story)\b",
+        re.I,
+    ),
     re.compile(r"^(?P<c>[A-Z0-9][\w&.'’-]*(?:\s+[A-Z0-9][\w&.'’-]*){0,4})\s+(?:" + _VERBS + r")\b"),
 )
 _FIGURE = re.compile(
-    r"\d+(?:[.,]\d+)?\s?(?:%|percent|prozent|pour cent|por ciento|per cento|x\b|×|times|hours|hrs|days|weeks|months|minutes|"
+    r"\d+(?:[.,]\d+)?\s?(?:%|percent|prozent|pour cent|por ciento|per cento|x\b|×|times|hours|hrs|days|weeks|"
+    r"months|minutes|"
     r"points|pts|€|\$|k€|m€|million|millionen|millions|stunden|tage|heures|jours|horas|días|ore|giorni|倍|時間|日|割|ポイント)",
     re.I,
 )
@@ -108,7 +123,10 @@ def assess_case_study(
     # "Contoso, a tier-1 supplier" names its customer; "a tier-1 supplier" alone does not.
     anonymised = customer is None and any(p.search(opening) for p in vocab.anonymous_patterns)
     products = [
-        name for category in vocab.categories for name in category.products.find(text) if not name.startswith(("AWS ", "Amazon "))
+        name
+        for category in vocab.categories
+        for name in category.products.find(text)
+        if not name.startswith(("AWS ", "Amazon "))
     ]
     applications = list(dict.fromkeys([*isvs, *products]))
     completed = _completion(text, vocab, as_of)
@@ -131,7 +149,9 @@ def assess_case_study(
         third_party_applications=applications,
         completed_on=completed,
     )
-    basis_date, result.basis = (completed, "completion") if completed else (published, "published") if published else (None, None)
+    basis_date, result.basis = (
+        (completed, "completion") if completed else (published, "published") if published else (None, None)
+    )
     if basis_date is not None:
         result.within_18_months = as_of - basis_date <= MONTHS_18
     return result

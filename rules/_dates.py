@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-
-from crawler import ParsedPage
+from auditcrawl.crawler import ParsedPage
 
 from ._textdates import find_text_date, url_date
 from ._vocab import Vocabulary, without_modified_notes
@@ -29,13 +28,38 @@ log = logging.getLogger(__name__)
 
 _JSONLD_KEYS = ("datePublished", "uploadDate", "dateCreated")
 _MAIN_ENTITY_TYPES = frozenset(
-    {"Article", "NewsArticle", "BlogPosting", "TechArticle", "Report", "ScholarlyArticle", "VideoObject",
-     "PodcastEpisode", "AnalysisNewsArticle", "OpinionNewsArticle", "ReportageNewsArticle", "LiveBlogPosting", "Event"}
+    {
+        "Article",
+        "NewsArticle",
+        "BlogPosting",
+        "TechArticle",
+        "Report",
+        "ScholarlyArticle",
+        "VideoObject",
+        "PodcastEpisode",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "ReportageNewsArticle",
+        "LiveBlogPosting",
+        "Event",
+    }
 )
 _META_KEYS = (
-    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
-    "publish-date", "publish_date", "pubdate", "publishdate", "dc.date.issued", "dcterms.issued",
-    "citation_publication_date", "parsely-pub-date", "sailthru.date", "uploaddate", "date",
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "publishdate",
+    "dc.date.issued",
+    "dcterms.issued",
+    "citation_publication_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "uploaddate",
+    "date",
 )
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _TIME_ATTRIBUTE = re.compile(r"""datetime=["']([^"'<>]{10,40})["']""")  # <time datetime="…"> values
@@ -100,7 +124,9 @@ def publication_date(html: str, url: str, page: ParsedPage, vocab: Vocabulary, a
     for source, structured in (("json-ld", _from_json_ld(page.json_ld, as_of)), ("meta", _from_meta(page.meta, as_of))):
         if structured:
             published, written = structured
-            return _prefer_url_day(published, in_url) or DateFinding(_local_day(written, html, page.meta) or published, source)
+            return _prefer_url_day(published, in_url) or DateFinding(
+                _local_day(written, html, page.meta) or published, source
+            )
     found = _from_htmldate(html, url, as_of)
     if found:
         return DateFinding(found, "htmldate")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from crawler import ParsedPage
+from auditcrawl.crawler import ParsedPage
 
 from ._vocab import Text, Vocabulary
 
@@ -20,7 +20,11 @@ def _login_url(url: str, vocab: Vocabulary) -> bool:
 
 
 def gate_reason(
-    status: int | None, requested: str, redirects: list[str], parsed: ParsedPage | None, vocab: Vocabulary,
+    status: int | None,
+    requested: str,
+    redirects: list[str],
+    parsed: ParsedPage | None,
+    vocab: Vocabulary,
     text: Text | None = None,
 ) -> str | None:
     """Why the page's content is not public, or None when it is."""
@@ -44,5 +48,6 @@ def gate_reason(
         if not (form.has_email and short):
             continue
         if vocab.leadgen_phrases.search(form.submit_text) or vocab.leadgen_phrases.search(body):
-            return f"content behind a lead-generation form ({form.visible_fields} fields, '{form.submit_text or 'submit'}')"
+            submit = form.submit_text or "submit"
+            return f"content behind a lead-generation form ({form.visible_fields} fields, '{submit}')"
     return None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-__all__ = ["PageFacts", "Evidence", "CheckResult", "Status", "Kind", "CHECK_IDS"]
+__all__ = ["CHECK_IDS", "CheckResult", "Evidence", "Kind", "PageFacts", "Status"]
 
 Status = Literal["met", "not_met", "needs_review"]
 Kind = Literal["landing_page", "case_study", "thought_leadership", "listing", "other"]

@@ -34,7 +34,10 @@ def _compiled(months: tuple[tuple[str, ...], ...]) -> _Compiled:
     names = "|".join(re.escape(n) for n in sorted(index, key=len, reverse=True))
     return _Compiled(
         # 12. März 2026 · 3 juin 2026 · 12 de marzo de 2026 · 12 March 2026 · 1er mai 2026
-        re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?(?P<m>{names})\.?,?\s*(?:de\s+)?(?P<y>\d{{4}})(?!\d)", re.I),
+        re.compile(
+            rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?(?P<m>{names})\.?,?\s*(?:de\s+)?(?P<y>\d{{4}})(?!\d)",
+            re.I,
+        ),
         # March 12, 2026 · Mar 12 2026
         re.compile(rf"(?<![\w])(?P<m>{names})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)", re.I),
         index,
@@ -80,7 +83,7 @@ def find_text_date(text: str, vocab: Vocabulary, as_of: date, window: int = 800)
     lowered = text.lower()
     for word in vocab.published_words:
         at = lowered.find(word.lower())
-        if 0 <= at:
+        if at >= 0:
             found = parse_date_text(text[at : at + 80], vocab, as_of)
             if found:
                 return found

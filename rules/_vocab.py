@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-__all__ = ["TermMatcher", "Text", "Vocabulary", "load_vocabulary", "detect_language", "without_modified_notes", "category_labels", "CATEGORIES", "LANGUAGES"]
+__all__ = [
+    "CATEGORIES",
+    "LANGUAGES",
+    "TermMatcher",
+    "Text",
+    "Vocabulary",
+    "category_labels",
+    "detect_language",
+    "load_vocabulary",
+    "without_modified_notes",
+]
 
 CATEGORIES = ("product_design", "production_design", "production", "operations")
 
@@ -64,7 +74,7 @@ def _trie_pattern(terms: list[str]) -> str:
 class Text:
     """A text prepared once for many matchers: lowercased, with its ASCII words as a set."""
 
-    __slots__ = ("raw", "lowered", "_words")
+    __slots__ = ("_words", "lowered", "raw")
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
@@ -135,7 +145,9 @@ class TermMatcher:
         """Where the terms start in the text."""
         # positions in the lowercased text are positions in the text (lower() keeps lengths for the scripts used here)
         target = self._target(text)
-        return [m.start() for m in self._regex.finditer(target)] if target is not None and self._regex is not None else []
+        return (
+            [m.start() for m in self._regex.finditer(target)] if target is not None and self._regex is not None else []
+        )
 
     def search(self, text: str | Text) -> bool:
         target = self._target(text)
@@ -198,7 +210,7 @@ LANGUAGES = ("en", "de", "fr", "es", "it", "ja")
 
 
 def _read(*parts: str) -> dict[str, Any]:
-    return tomllib.loads(resources.files("rules").joinpath("vocab", *parts).read_text(encoding="utf-8"))
+    return tomllib.loads(resources.files("auditcrawl.rules").joinpath("vocab", *parts).read_text(encoding="utf-8"))
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -289,7 +301,7 @@ def load_vocabulary(lang: str = "en") -> Vocabulary:
 
 
 def category_labels() -> dict[str, str]:
-    """"product_design" -> "Product Design": the checklist's wording, from categories.toml."""
+    """ "product_design" -> "Product Design": the checklist's wording, from categories.toml."""
     return {category.name: category.label for category in load_vocabulary().categories}
 
 
@@ -303,7 +315,11 @@ def _modified_notes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The words that open a 'Last updated: …' note in any known language, as a plain alternation
     for lowercased text (ten times faster than a case-insensitive search), and the note with the
     40 characters after its word (where its date is), to blank it out."""
-    words = sorted({w.lower() for code in LANGUAGES for w in _read("lang", f"{code}.toml")["dates"]["modified_words"]}, key=len, reverse=True)
+    words = sorted(
+        {w.lower() for code in LANGUAGES for w in _read("lang", f"{code}.toml")["dates"]["modified_words"]},
+        key=len,
+        reverse=True,
+    )
     alternation = "|".join(re.escape(w) for w in words)
     return re.compile(alternation), re.compile(rf"(?:{alternation})[^.\n|<]{{0,40}}", re.IGNORECASE)
 
@@ -315,7 +331,9 @@ def without_modified_notes(text: str) -> str:
 
 
 def _all_published_words() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(w for code in LANGUAGES for w in _read("lang", f"{code}.toml")["dates"]["published_words"]))
+    return tuple(
+        dict.fromkeys(w for code in LANGUAGES for w in _read("lang", f"{code}.toml")["dates"]["published_words"])
+    )
 
 
 @functools.cache

@@ -13,14 +13,14 @@ from auditcrawl._exceptions import AuditcrawlError
 from ._models import EvidenceRow
 from ._store import Store
 
-__all__ = ["build_export", "validate_export", "export_schema", "SCHEMA_VERSION_EXPORT"]
+__all__ = ["SCHEMA_VERSION_EXPORT", "build_export", "export_schema", "validate_export"]
 
 SCHEMA_VERSION_EXPORT = 1
 
 
 @functools.cache
 def export_schema() -> dict[str, Any]:
-    text = resources.files("storage").joinpath("schema", "export-v1.json").read_text(encoding="utf-8")
+    text = resources.files("auditcrawl.storage").joinpath("schema", "export-v1.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
@@ -55,7 +55,9 @@ def _evidence(row: EvidenceRow) -> dict[str, Any]:
         "clicks": len(row.click_path) - 1 if row.click_path else None,
         "categories": list(row.categories),
         "reasons": list(row.reasons),
-        **{k: v for k, v in row.extra.items() if k not in ("url", "kind", "title", "published", "click_path", "clicks")},
+        **{
+            k: v for k, v in row.extra.items() if k not in ("url", "kind", "title", "published", "click_path", "clicks")
+        },
     }
 
 
@@ -96,11 +98,23 @@ async def build_export(store: Store, run_id: str) -> dict[str, Any]:
     for check_id in ("3.1", "2.2", "3.2"):
         document["checks"].setdefault(
             check_id,
-            {"status": "needs_review", "summary": "No verdict was stored for this run", "reasons": ["the run stopped before its verdicts were computed"], "evidence": [], "rejected": []},
+            {
+                "status": "needs_review",
+                "summary": "No verdict was stored for this run",
+                "reasons": ["the run stopped before its verdicts were computed"],
+                "evidence": [],
+                "rejected": [],
+            },
         )
     if run.options.get("claims_given"):
         document["claims"] = [
-            {"url": c.url, "claimed_as": c.claimed_as, "verdict": c.verdict, "reasons": list(c.reasons), "final_url": c.final_url}
+            {
+                "url": c.url,
+                "claimed_as": c.claimed_as,
+                "verdict": c.verdict,
+                "reasons": list(c.reasons),
+                "final_url": c.final_url,
+            }
             for c in await store.run_claims(run.id)
         ]
     validate_export(document)

@@ -12,7 +12,10 @@ __all__ = ["MIGRATIONS"]
 # version -> statements that bring version - 1 up to it (portable SQL for SQLite and PostgreSQL)
 MIGRATIONS: dict[int, list[str]] = {
     2: ["ALTER TABLE link ADD COLUMN date_hint VARCHAR"],
-    3: ["ALTER TABLE page ADD COLUMN rendered BOOLEAN NOT NULL DEFAULT FALSE", "ALTER TABLE page ADD COLUMN render_reason VARCHAR"],
+    3: [
+        "ALTER TABLE page ADD COLUMN rendered BOOLEAN NOT NULL DEFAULT FALSE",
+        "ALTER TABLE page ADD COLUMN render_reason VARCHAR",
+    ],
     4: [
         "ALTER TABLE applicant ADD COLUMN status VARCHAR NOT NULL DEFAULT 'applicant'",
         "ALTER TABLE applicant ADD COLUMN webhook VARCHAR",

@@ -8,14 +8,28 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
-__all__ = ["Alert", "Applicant", "CrawlLock", "Schedule", "Run", "PageRow", "LinkRow", "PageLinksRow", "CheckRow", "ClaimRow", "EvidenceRow", "MetaRow", "SCHEMA_VERSION", "utcnow"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Alert",
+    "Applicant",
+    "CheckRow",
+    "ClaimRow",
+    "CrawlLock",
+    "EvidenceRow",
+    "LinkRow",
+    "MetaRow",
+    "PageLinksRow",
+    "PageRow",
+    "Run",
+    "Schedule",
+    "utcnow",
+]
 
 SCHEMA_VERSION = 7  # storage/_migrations.py brings older databases up to it
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
 
 
 class MetaRow(SQLModel, table=True):
@@ -42,7 +56,9 @@ class Schedule(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     applicant_id: int = Field(foreign_key="applicant.id", index=True)
     every_seconds: int
-    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # crawl flags it was added with
+    options: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )  # crawl flags it was added with
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
 

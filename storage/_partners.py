@@ -17,8 +17,18 @@ from ._models import Alert, Applicant, CrawlLock, Run, Schedule, utcnow
 from ._store import Store
 
 __all__ = [
-    "upsert_partner", "get_partner", "add_schedule", "list_schedules", "remove_schedule", "due_schedules",
-    "latest_run", "acquire_lock", "release_lock", "add_alert", "pending_alerts", "record_delivery",
+    "acquire_lock",
+    "add_alert",
+    "add_schedule",
+    "due_schedules",
+    "get_partner",
+    "latest_run",
+    "list_schedules",
+    "pending_alerts",
+    "record_delivery",
+    "release_lock",
+    "remove_schedule",
+    "upsert_partner",
 ]
 
 STALE_LOCK = timedelta(hours=6)  # a lock older than this belonged to a process that died
@@ -29,7 +39,12 @@ def _aware(ts: datetime) -> datetime:
 
 
 async def upsert_partner(
-    store: Store, name: str, home_url: str, *, status: str | None = None, webhook: str | None = None,
+    store: Store,
+    name: str,
+    home_url: str,
+    *,
+    status: str | None = None,
+    webhook: str | None = None,
     claims: dict[str, Any] | None = None,
 ) -> Applicant:
     async with store.session() as session:
@@ -71,7 +86,9 @@ async def add_schedule(store: Store, partner: Applicant, every_seconds: int, opt
 
 async def list_schedules(store: Store) -> Sequence[tuple[Schedule, Applicant]]:
     async with store.session() as session:
-        rows = await session.exec(select(Schedule, Applicant).where(Schedule.applicant_id == Applicant.id).order_by(col(Schedule.id)))
+        rows = await session.exec(
+            select(Schedule, Applicant).where(Schedule.applicant_id == Applicant.id).order_by(col(Schedule.id))
+        )
         return list(rows.all())
 
 
@@ -109,7 +126,11 @@ async def acquire_lock(store: Store, applicant_id: int) -> bool:
     """True when this process may crawl the partner now; False while another crawl runs."""
     holder = f"{socket.gethostname()}:{os.getpid()}"
     async with store.session() as session:
-        await session.exec(delete(CrawlLock).where(col(CrawlLock.applicant_id) == applicant_id).where(col(CrawlLock.since) < utcnow() - STALE_LOCK))
+        await session.exec(
+            delete(CrawlLock)
+            .where(col(CrawlLock.applicant_id) == applicant_id)
+            .where(col(CrawlLock.since) < utcnow() - STALE_LOCK)
+        )
         await session.commit()
     try:
         async with store.session() as session:
@@ -135,7 +156,9 @@ async def add_alert(store: Store, partner: Applicant, run_id: str, payload: dict
 
 async def pending_alerts(store: Store) -> Sequence[Alert]:
     async with store.session() as session:
-        return (await session.exec(select(Alert).where(col(Alert.delivered_at).is_(None)).order_by(col(Alert.id)))).all()
+        return (
+            await session.exec(select(Alert).where(col(Alert.delivered_at).is_(None)).order_by(col(Alert.id)))
+        ).all()
 
 
 async def record_delivery(store: Store, alert: Alert, error: str | None) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from crawler import Link
-from rules import PageFacts
+from auditcrawl.crawler import Link
+from auditcrawl.rules import PageFacts
 
 from ._models import PageRow
 from ._store import Store, page_facts
@@ -49,5 +49,7 @@ async def load_previous(store: Store, run_id: str) -> StoredCrawl:
         previous.pages.setdefault(row.url, row)
         previous.pages.setdefault(row.final_url, row)
     for edge in await store.run_links(run_id):
-        previous.links_by_source.setdefault(edge.source, []).append(Link(edge.target, edge.anchor, edge.region, edge.date_hint))
+        previous.links_by_source.setdefault(edge.source, []).append(
+            Link(edge.target, edge.anchor, edge.region, edge.date_hint)
+        )
     return previous

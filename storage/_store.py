@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, event, func, insert
+from sqlalchemy import Table, bindparam, event, func, insert
 from sqlalchemy import update as sa_update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
@@ -19,15 +19,29 @@ from sqlmodel import SQLModel, col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from auditcrawl._exceptions import ConfigError, RunNotFoundError, StorageError
-from crawler import Edge
-from rules import CheckResult, ClaimVerdict, PageFacts
+from auditcrawl.crawler import Edge
+from auditcrawl.rules import CheckResult, ClaimVerdict, PageFacts
 
 from ._migrations import MIGRATIONS
-from ._models import SCHEMA_VERSION, Applicant, CheckRow, ClaimRow, EvidenceRow, LinkRow, MetaRow, PageLinksRow, PageRow, Run
+from ._models import (
+    SCHEMA_VERSION,
+    Applicant,
+    CheckRow,
+    ClaimRow,
+    EvidenceRow,
+    LinkRow,
+    MetaRow,
+    PageLinksRow,
+    PageRow,
+    Run,
+)
 
-__all__ = ["Store", "async_url", "sync_url", "page_values", "page_facts"]
+__all__ = ["Store", "async_url", "page_facts", "page_values", "sync_url"]
 
 log = logging.getLogger(__name__)
+
+_META: Table = MetaRow.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__
+
 
 def async_url(url: str) -> str:
     """The async-driver form of an SQLAlchemy URL; creates an SQLite file's folder."""
@@ -52,10 +66,13 @@ def async_url(url: str) -> str:
         return parsed.render_as_string(hide_password=False)
     raise ConfigError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql+psycopg://…")
 
+
 def sync_url(url: str) -> str:
     """The blocking-driver form of the same database URL (for APScheduler's job store)."""
     parsed = make_url(async_url(url))
-    driver = {"sqlite+aiosqlite": "sqlite", "postgresql+asyncpg": "postgresql+psycopg"}.get(parsed.drivername, parsed.drivername)
+    driver = {"sqlite+aiosqlite": "sqlite", "postgresql+asyncpg": "postgresql+psycopg"}.get(
+        parsed.drivername, parsed.drivername
+    )
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
@@ -68,6 +85,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
 
 def page_values(run_id: str, f: PageFacts) -> dict[str, Any]:
     """The page table's row for one page's facts, as insert parameters (no ORM object a page)."""
@@ -119,20 +137,42 @@ def page_facts(row: PageRow) -> PageFacts:
     stored = row.facts
     fetched_at = row.fetched_at if row.fetched_at.tzinfo else row.fetched_at.replace(tzinfo=UTC)
     return PageFacts(
-        url=row.url, final_url=row.final_url, status=row.status, content_type=row.content_type,
-        fetched_at=fetched_at, depth=row.depth, source=row.source, offsite=row.offsite, error=row.error,
-        robots_blocked=row.robots == "disallowed", sha256=row.sha256, title=row.title, lang=row.lang,
+        url=row.url,
+        final_url=row.final_url,
+        status=row.status,
+        content_type=row.content_type,
+        fetched_at=fetched_at,
+        depth=row.depth,
+        source=row.source,
+        offsite=row.offsite,
+        error=row.error,
+        robots_blocked=row.robots == "disallowed",
+        sha256=row.sha256,
+        title=row.title,
+        lang=row.lang,
         kind=row.kind,  # type: ignore[arg-type]
-        kind_reasons=list(stored.get("kind_reasons", [])), categories=list(row.categories),
-        category_terms=dict(stored.get("category_terms", {})), industrial_focus=bool(stored.get("industrial_focus")),
-        other_industries=list(stored.get("other_industries", [])), aws_signals=list(stored.get("aws_signals", [])),
-        aws_services=list(stored.get("aws_services", [])), isvs=list(stored.get("isvs", [])), gated=row.gated,
-        published=row.published, date_source=row.date_source, word_count=int(stored.get("word_count", 0)),
+        kind_reasons=list(stored.get("kind_reasons", [])),
+        categories=list(row.categories),
+        category_terms=dict(stored.get("category_terms", {})),
+        industrial_focus=bool(stored.get("industrial_focus")),
+        other_industries=list(stored.get("other_industries", [])),
+        aws_signals=list(stored.get("aws_signals", [])),
+        aws_services=list(stored.get("aws_services", [])),
+        isvs=list(stored.get("isvs", [])),
+        gated=row.gated,
+        published=row.published,
+        date_source=row.date_source,
+        word_count=int(stored.get("word_count", 0)),
         headers={k: v for k, v in (("etag", row.etag), ("last-modified", row.last_modified)) if v},
-        notes=list(stored.get("notes", [])), completeness=stored.get("completeness"),
-        rendered=row.rendered, render_reason=row.render_reason, size=row.size, warc_record_id=row.warc_record_id,
+        notes=list(stored.get("notes", [])),
+        completeness=stored.get("completeness"),
+        rendered=row.rendered,
+        render_reason=row.render_reason,
+        size=row.size,
+        warc_record_id=row.warc_record_id,
         nofollow=bool(stored.get("nofollow")),
     )
+
 
 _PATHS_AT_ONCE = 1000  # click paths written per statement when a run finishes
 _SCHEMA_LOCK = 7_402_031  # PostgreSQL advisory lock id: one process creates the schema at a time
@@ -148,23 +188,27 @@ async def _create_schema(engine: AsyncEngine, attempts: int = 5) -> None:
                 await conn.run_sync(SQLModel.metadata.create_all)
                 version = (await conn.execute(select(MetaRow.value).where(MetaRow.key == "schema_version"))).scalar()
                 if version is None:
-                    await conn.execute(MetaRow.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))  # type: ignore[attr-defined]
+                    await conn.execute(_META.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
                 elif int(version) < SCHEMA_VERSION:
                     for step in range(int(version) + 1, SCHEMA_VERSION + 1):
                         for statement in MIGRATIONS.get(step, []):
                             await conn.exec_driver_sql(statement)
                     await conn.execute(
-                        MetaRow.__table__.update().where(MetaRow.__table__.c.key == "schema_version").values(value=str(SCHEMA_VERSION))  # type: ignore[attr-defined]
+                        _META.update().where(_META.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
                     )
                     log.info("database schema upgraded from version %s to %s", version, SCHEMA_VERSION)
             break
         except (OperationalError, IntegrityError, ProgrammingError) as exc:
             # SQLite runs DDL outside transactions: another process may create a table between check and create.
-            if attempt == attempts - 1 or not any(w in str(exc).lower() for w in ("already exists", "unique", "duplicate", "locked")):
+            if attempt == attempts - 1 or not any(
+                w in str(exc).lower() for w in ("already exists", "unique", "duplicate", "locked")
+            ):
                 raise
             await asyncio.sleep(0.05 * (attempt + 1))
     if version is not None and int(version) > SCHEMA_VERSION:
-        raise StorageError(f"database schema version {version} is newer than this auditcrawl supports ({SCHEMA_VERSION})")
+        raise StorageError(
+            f"database schema version {version} is newer than this auditcrawl supports ({SCHEMA_VERSION})"
+        )
 
 
 def _sqlite_begin(connection: Any) -> None:
@@ -275,8 +319,15 @@ class Store:
             session.add(run)
             for position, claim in enumerate(claims or []):
                 session.add(
-                    ClaimRow(run_id=run_id, position=position, url=claim.url, claimed_as=claim.claimed_as,
-                             verdict=claim.verdict, final_url=claim.final_url, reasons=claim.reasons)
+                    ClaimRow(
+                        run_id=run_id,
+                        position=position,
+                        url=claim.url,
+                        claimed_as=claim.claimed_as,
+                        verdict=claim.verdict,
+                        final_url=claim.final_url,
+                        reasons=claim.reasons,
+                    )
                 )
             # Executemany a thousand pages at a time: a large run's rows and paths are never all in memory at once.
             urls = sorted(set((await session.exec(select(PageRow.final_url).where(PageRow.run_id == run_id))).all()))
@@ -288,18 +339,41 @@ class Store:
             )
             connection = await session.connection()
             for start in range(0, len(urls), _PATHS_AT_ONCE):
-                params = [{"b_run": run_id, "b_url": u, "b_path": click_paths[u]} for u in urls[start : start + _PATHS_AT_ONCE] if u in click_paths]
+                params = [
+                    {"b_run": run_id, "b_url": u, "b_path": click_paths[u]}
+                    for u in urls[start : start + _PATHS_AT_ONCE]
+                    if u in click_paths
+                ]
                 if params:
                     await connection.execute(statement, params)
             for check_id, result in checks.items():
-                session.add(CheckRow(run_id=run_id, check_id=check_id, status=result.status, summary=result.summary, reasons=result.reasons, extra=result.extra))
+                session.add(
+                    CheckRow(
+                        run_id=run_id,
+                        check_id=check_id,
+                        status=result.status,
+                        summary=result.summary,
+                        reasons=result.reasons,
+                        extra=result.extra,
+                    )
+                )
                 for counted, items in ((True, result.evidence), (False, result.rejected)):
                     for position, e in enumerate(items):
                         session.add(
                             EvidenceRow(
-                                run_id=run_id, check_id=check_id, counted=counted, position=position, url=e.url,
-                                kind=e.kind, title=e.title, published=e.published, date_source=e.date_source,
-                                click_path=e.click_path, categories=e.categories, reasons=e.reasons, extra=e.extra,
+                                run_id=run_id,
+                                check_id=check_id,
+                                counted=counted,
+                                position=position,
+                                url=e.url,
+                                kind=e.kind,
+                                title=e.title,
+                                published=e.published,
+                                date_source=e.date_source,
+                                click_path=e.click_path,
+                                categories=e.categories,
+                                reasons=e.reasons,
+                                extra=e.extra,
                             )
                         )
             await session.commit()
@@ -307,9 +381,7 @@ class Store:
     async def mark_run(self, run_id: str, status: str, note: str, finished_at: datetime) -> None:
         """Close a run that could not finish normally, keeping what it fetched."""
         async with self._write_lock, self.session() as session:
-            await session.exec(
-                update(Run).where(col(Run.id) == run_id).values(status=status, finished_at=finished_at)
-            )
+            await session.exec(update(Run).where(col(Run.id) == run_id).values(status=status, finished_at=finished_at))
             run = await session.get(Run, run_id)
             if run is not None:
                 run.notes = [*run.notes, note]
@@ -349,17 +421,23 @@ class Store:
 
     async def run_checks(self, run_id: str) -> tuple[Sequence[CheckRow], Sequence[EvidenceRow]]:
         async with self.session() as session:
-            checks = (await session.exec(select(CheckRow).where(CheckRow.run_id == run_id).order_by(col(CheckRow.id)))).all()
+            checks = (
+                await session.exec(select(CheckRow).where(CheckRow.run_id == run_id).order_by(col(CheckRow.id)))
+            ).all()
             evidence = (
                 await session.exec(
-                    select(EvidenceRow).where(EvidenceRow.run_id == run_id).order_by(col(EvidenceRow.check_id), col(EvidenceRow.position))
+                    select(EvidenceRow)
+                    .where(EvidenceRow.run_id == run_id)
+                    .order_by(col(EvidenceRow.check_id), col(EvidenceRow.position))
                 )
             ).all()
         return checks, evidence
 
     async def run_claims(self, run_id: str) -> Sequence[ClaimRow]:
         async with self.session() as session:
-            return (await session.exec(select(ClaimRow).where(ClaimRow.run_id == run_id).order_by(col(ClaimRow.position)))).all()
+            return (
+                await session.exec(select(ClaimRow).where(ClaimRow.run_id == run_id).order_by(col(ClaimRow.position)))
+            ).all()
 
     async def run_pages(self, run_id: str) -> Sequence[PageRow]:
         async with self.session() as session:
@@ -368,9 +446,17 @@ class Store:
     async def run_links(self, run_id: str) -> list[Edge]:
         """A run's links in the order they were found (runs from before schema 7: from the link table)."""
         async with self.session() as session:
-            legacy = (await session.exec(select(LinkRow).where(LinkRow.run_id == run_id).order_by(col(LinkRow.id)))).all()
-            per_page = (await session.exec(select(PageLinksRow).where(PageLinksRow.run_id == run_id).order_by(col(PageLinksRow.id)))).all()
+            legacy = (
+                await session.exec(select(LinkRow).where(LinkRow.run_id == run_id).order_by(col(LinkRow.id)))
+            ).all()
+            per_page = (
+                await session.exec(
+                    select(PageLinksRow).where(PageLinksRow.run_id == run_id).order_by(col(PageLinksRow.id))
+                )
+            ).all()
         edges = [Edge(link.from_url, link.to_url, link.anchor, link.region, link.date_hint) for link in legacy]
         for row in per_page:
-            edges.extend(Edge(row.from_url, str(to), str(anchor), str(region), hint) for to, anchor, region, hint in row.links)
+            edges.extend(
+                Edge(row.from_url, str(to), str(anchor), str(region), hint) for to, anchor, region, hint in row.links
+            )
         return edges

@@ -19,12 +19,12 @@ from typing import Any
 import httpx
 import pytest
 
+from auditcrawl.crawler import AddressPolicy, Network, Resolver, StaticResolver, guarded_transport
 from auditcrawl.pipeline import AuditReport, run_audit
+from auditcrawl.rules import Claims
 from auditcrawl.settings import OPTION_FIELDS, Settings, load_settings
 from auditcrawl.siteserver import Page, SiteServer
-from crawler import AddressPolicy, Network, Resolver, StaticResolver, guarded_transport
-from rules import Claims
-from storage import Store, build_export, validate_export
+from auditcrawl.storage import Store, build_export, validate_export
 
 from .sites import AS_OF
 
@@ -134,7 +134,9 @@ def postgres_server() -> Iterator[str]:
     """Base URL of a throwaway PostgreSQL cluster. Missing binaries fail loudly: `make test` installs them."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"))
     if not found:
-        pytest.fail("PostgreSQL server binaries not found (Debian package 'postgresql'); run `make test`, which installs it")
+        pytest.fail(
+            "PostgreSQL server binaries not found (Debian package 'postgresql'); run `make test`, which installs it"
+        )
     bindir = Path(found[-1]).parent
     datadir = Path(tempfile.mkdtemp(prefix="auditcrawl-pg-"))
     as_root = os.geteuid() == 0
@@ -142,15 +144,23 @@ def postgres_server() -> Iterator[str]:
     if as_root:
         shutil.chown(datadir, "postgres", "postgres")
     port = _free_port()
-    subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", "postgres", "--no-sync"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*prefix, str(bindir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", "postgres", "--no-sync"],
+        check=True,
+        capture_output=True,
+    )
     options = f"-c listen_addresses=127.0.0.1 -c port={port} -k {datadir} -c fsync=off -c max_connections=200"
-    subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options, "-l", str(datadir / "log"), "-w", "start"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options, "-l", str(datadir / "log"), "-w", "start"],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"], capture_output=True)
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"], capture_output=True
+        )
         shutil.rmtree(datadir, ignore_errors=True)
 
 
@@ -199,7 +209,7 @@ class WebhookReceiver:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 received.append(_json.loads(self.rfile.read(length) or b"null"))
                 self.send_response(outer.status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import os
 import threading
@@ -62,17 +63,20 @@ class FaultServer:
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
         finally:
-            try:
+            with contextlib.suppress(Exception):
                 w.close()
-            except Exception:
-                pass
 
     async def _respond(self, path: str, w: asyncio.StreamWriter) -> None:
         if path == "/":
             links = "".join(f'<a href="{link}">{link}</a> ' for link in self.home_links)
             await _send(w, "200 OK", HTML, f"<html><body><h1>Faults</h1>{links}</body></html>".encode())
         elif path == "/robots.txt":
-            await _send(w, "200 OK", HTML, b"<html><body>robots? no, a web page " + os.urandom(200).hex().encode() + b"</body></html>")
+            await _send(
+                w,
+                "200 OK",
+                HTML,
+                b"<html><body>robots? no, a web page " + os.urandom(200).hex().encode() + b"</body></html>",
+            )
         elif path == "/hang":
             await asyncio.sleep(3600)
         elif path == "/headers-then-hang":
@@ -101,12 +105,25 @@ class FaultServer:
         elif path == "/binary":
             await _send(w, "200 OK", HTML, os.urandom(50_000))
         elif path == "/bad-charset":
-            await _send(w, "200 OK", {"Content-Type": "text/html; charset=no-such-charset"},
-                        "<html><body>caf\u00e9 ".encode() + "caf\u00e9".encode("latin-1") + b"\xff\xfe</body></html>")
+            await _send(
+                w,
+                "200 OK",
+                {"Content-Type": "text/html; charset=no-such-charset"},
+                "<html><body>caf\u00e9 ".encode() + "caf\u00e9".encode("latin-1") + b"\xff\xfe</body></html>",
+            )
         elif path == "/long-line":
             await _send(w, "200 OK", HTML, b"<html><body><p>" + b"word " * 400_000 + b"</p></body></html>")
         elif path == "/deep":
-            await _send(w, "200 OK", HTML, b"<html><body>" + b"<div>" * 100_000 + b'<a href="/">deep link</a>' + b"</div>" * 100_000 + b"</body></html>")
+            await _send(
+                w,
+                "200 OK",
+                HTML,
+                b"<html><body>"
+                + b"<div>" * 100_000
+                + b'<a href="/">deep link</a>'
+                + b"</div>" * 100_000
+                + b"</body></html>",
+            )
         elif path.startswith("/chain/"):
             n = int(path.rsplit("/", 1)[1])
             await _send(w, "302 Found", {"Location": f"/chain/{n + 1}"})

@@ -46,7 +46,8 @@ def text(body: str, content_type: str = "text/plain; charset=utf-8", status: int
 HOME = page(
     "Acme Cloud | AWS consulting",
     """<h1>AWS consulting for growing companies</h1>
-    <p>Acme Cloud helps companies plan, migrate and run workloads on AWS, from retail and healthcare to manufacturing.</p>
+    <p>Acme Cloud helps companies plan, migrate and run workloads on AWS, from retail and healthcare to
+    manufacturing.</p>
     <p><a href="/industries/manufacturing/">Industrial software on AWS</a></p>""",
 )
 LANDING = page(
@@ -54,12 +55,15 @@ LANDING = page(
     """<h1>Industrial software on AWS</h1>
     <p>Our AWS Industrial Software practice runs PLM, MES and Industrial IoT workloads for manufacturers.
     As an AWS Advanced Tier Services Partner we work with Siemens, PTC and AVEVA.</p>
-    <h2>MES and Industrial IoT</h2><p>OPC UA connectivity to AWS IoT SiteWise, OEE dashboards, predictive maintenance.</p>
+    <h2>MES and Industrial IoT</h2>
+    <p>OPC UA connectivity to AWS IoT SiteWise, OEE dashboards, predictive maintenance.</p>
     <h2>PLM</h2><p>Siemens Teamcenter and PTC Windchill on AWS; bill of materials and engineering change.</p>
     <p><a href="/case-studies/contoso-predictive-maintenance/">Contoso case study</a>
     <a href="/case-studies/fabrikam-plm/">Fabrikam case study</a></p>""",
 )
-SOLUTIONS = page("Solutions | Acme Cloud", '<h1>Solutions</h1><p><a href="/industries/manufacturing/">Manufacturing</a></p>')
+SOLUTIONS = page(
+    "Solutions | Acme Cloud", '<h1>Solutions</h1><p><a href="/industries/manufacturing/">Manufacturing</a></p>'
+)
 ABOUT = page("About | Acme Cloud", "<h1>About Acme Cloud</h1><p>Founded 2018. 80 engineers.</p>")
 CS_INDEX = page(
     "Case studies | Acme Cloud",
@@ -84,7 +88,8 @@ CS_FABRIKAM = page(
 )
 CS_WOODGROVE = page(
     "Woodgrove Bank builds a data lake on AWS",
-    "<article><h1>Case study: Woodgrove Bank</h1><p>A data lake on Amazon S3 and AWS Glue for regulatory reporting.</p></article>",
+    "<article><h1>Case study: Woodgrove Bank</h1>"
+    "<p>A data lake on Amazon S3 and AWS Glue for regulatory reporting.</p></article>",
     head=published(days_ago(50)),
 )
 BLOG_INDEX = page(

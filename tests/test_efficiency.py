@@ -32,7 +32,11 @@ def large_site(host: str, target: str) -> Page | None:
     if path == "/company/industries/":
         return page("Industries", '<h1>Industries</h1><a href="/industries/manufacturing/">Manufacturing</a>', nav=nav)
     if path == "/resources/":
-        return page("Resources", '<h1>Resources</h1><a href="/case-studies/">Case studies</a> <a href="/blog/">Blog</a>', nav=nav)
+        return page(
+            "Resources",
+            '<h1>Resources</h1><a href="/case-studies/">Case studies</a> <a href="/blog/">Blog</a>',
+            nav=nav,
+        )
     evidence = {
         "/industries/manufacturing/": sites.LANDING,
         "/case-studies/": sites.CS_INDEX,

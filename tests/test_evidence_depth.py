@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
+from auditcrawl.crawler import parse_pdf
+from auditcrawl.rules import Claims
 from auditcrawl.siteserver import Page
-from crawler import parse_pdf
-from rules import Claims
 
 from .conftest import LoopbackTransport
 from .sites import AS_OF, classic_site, days_ago, page, published, text
@@ -26,9 +26,9 @@ def make_pdf(lines: list[str], *, title: str | None = None, created: date | None
     if title:
         pdf.set_title(title)
     if created:
-        from datetime import datetime, timezone
+        from datetime import datetime
 
-        pdf.set_creation_date(datetime(created.year, created.month, created.day, tzinfo=timezone.utc))
+        pdf.set_creation_date(datetime(created.year, created.month, created.day, tzinfo=UTC))
     for line in lines:
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
@@ -40,31 +40,63 @@ def pdf_page(body: bytes) -> Page:
 
 # --- claims ---------------------------------------------------------------------------------------
 
+
 async def test_claims_get_verdicts_and_feed_the_checks(serve: Any, audit: Any) -> None:
-    gated = page("Case study: Adatum", """<h1>Case study: Adatum Foods</h1><p>MES roll-out with AWS IoT SiteWise and OPC UA.
+    gated = page(
+        "Case study: Adatum",
+        """<h1>Case study: Adatum Foods</h1><p>MES roll-out with AWS IoT SiteWise and OPC UA.
         Fill out the form to download.</p><form><input name="n"><input type="email" name="e"><input name="c">
-        <button>Download the case study</button></form>""")
-    orphan = page("Case study: Northwind Pumps", """<article><h1>Case study: Northwind Pumps</h1><p>Predictive maintenance
-        with Amazon Lookout for Equipment on pump lines; OEE up 4 points.</p></article>""", head=published(days_ago(60)))
+        <button>Download the case study</button></form>""",
+    )
+    orphan = page(
+        "Case study: Northwind Pumps",
+        """<article><h1>Case study: Northwind Pumps</h1><p>Predictive maintenance
+        with Amazon Lookout for Equipment on pump lines; OEE up 4 points.</p></article>""",
+        head=published(days_ago(60)),
+    )
     routes = classic_site(**{"/case-studies/adatum/": gated, "/case-studies/northwind-orphan/": orphan})
     server = serve(routes)
     u = server.url
     claims = Claims(
         landing_page=u("/industries/manufacturing/"),
-        case_studies=[u("/case-studies/contoso-predictive-maintenance/"), u("/case-studies/missing/"),
-                      u("/case-studies/adatum/"), u("/case-studies/northwind-orphan/")],
+        case_studies=[
+            u("/case-studies/contoso-predictive-maintenance/"),
+            u("/case-studies/missing/"),
+            u("/case-studies/adatum/"),
+            u("/case-studies/northwind-orphan/"),
+        ],
         thought_leadership=[u("/blog/digital-twins-on-aws/"), u("/blog/cost-optimisation-tips/")],
     )
     result = await audit(u("/"), claims=claims)
     verdicts = {c["url"]: (c["claimed_as"], c["verdict"], c["reasons"][0]) for c in result.document["claims"]}
     assert verdicts == {
         u("/industries/manufacturing/"): ("landing_page", "ok", "public industrial landing page, 1 click(s) from home"),
-        u("/case-studies/contoso-predictive-maintenance/"): ("case_study", "ok", f"public industrial case study, 2 click(s) from home, published {days_ago(100)}"),
+        u("/case-studies/contoso-predictive-maintenance/"): (
+            "case_study",
+            "ok",
+            f"public industrial case study, 2 click(s) from home, published {days_ago(100)}",
+        ),
         u("/case-studies/missing/"): ("case_study", "not_found", "HTTP 404"),
-        u("/case-studies/adatum/"): ("case_study", "not_public", "content behind a lead-generation form (3 fields, 'Download the case study')"),
-        u("/case-studies/northwind-orphan/"): ("case_study", "not_linked", "no link path from the home page reaches it"),
-        u("/blog/digital-twins-on-aws/"): ("thought_leadership", "ok", f"public industrial thought leadership, 2 click(s) from home, published {days_ago(30)}"),
-        u("/blog/cost-optimisation-tips/"): ("thought_leadership", "not_industrial", "names no industrial-software category"),
+        u("/case-studies/adatum/"): (
+            "case_study",
+            "not_public",
+            "content behind a lead-generation form (3 fields, 'Download the case study')",
+        ),
+        u("/case-studies/northwind-orphan/"): (
+            "case_study",
+            "not_linked",
+            "no link path from the home page reaches it",
+        ),
+        u("/blog/digital-twins-on-aws/"): (
+            "thought_leadership",
+            "ok",
+            f"public industrial thought leadership, 2 click(s) from home, published {days_ago(30)}",
+        ),
+        u("/blog/cost-optimisation-tips/"): (
+            "thought_leadership",
+            "not_industrial",
+            "names no industrial-software category",
+        ),
     }
     # the orphaned case study was fetched for its claim, but it is not linked: it does not count
     assert u("/case-studies/northwind-orphan/") not in result.evidence_urls("2.2")
@@ -72,7 +104,11 @@ async def test_claims_get_verdicts_and_feed_the_checks(serve: Any, audit: Any) -
 
 
 async def test_claimed_landing_page_not_linked_makes_3_1_not_met(serve: Any, audit: Any) -> None:
-    orphan_lp = page("Industrial IoT on AWS", "<h1>Industrial IoT on AWS</h1><p>OPC UA, AWS IoT SiteWise, predictive maintenance. AWS Advanced Tier Services Partner.</p>")
+    orphan_lp = page(
+        "Industrial IoT on AWS",
+        "<h1>Industrial IoT on AWS</h1>"
+        "<p>OPC UA, AWS IoT SiteWise, predictive maintenance. AWS Advanced Tier Services Partner.</p>",
+    )
     routes = classic_site(**{"/lp/iiot/": orphan_lp, "/industries/manufacturing/": None})
     server = serve(routes)
     result = await audit(server.url("/"), claims=Claims(landing_page=server.url("/lp/iiot/")))
@@ -84,7 +120,13 @@ async def test_claimed_landing_page_not_linked_makes_3_1_not_met(serve: Any, aud
 
 
 async def test_claimed_url_that_redirects_says_so(serve: Any, audit: Any) -> None:
-    routes = classic_site(**{"/cs/old-contoso": Page("", status=301, headers={"Location": "/case-studies/contoso-predictive-maintenance/"})})
+    routes = classic_site(
+        **{
+            "/cs/old-contoso": Page(
+                "", status=301, headers={"Location": "/case-studies/contoso-predictive-maintenance/"}
+            )
+        }
+    )
     server = serve(routes)
     result = await audit(server.url("/"), claims=Claims(case_studies=[server.url("/cs/old-contoso")]))
     claim = result.document["claims"][0]
@@ -103,22 +145,36 @@ CASE_PDF_LINES = [
 
 
 async def test_pdf_case_studies_count_for_2_2(serve: Any, audit: Any) -> None:
-    cs_index = page("Case studies", '<h1>Case studies</h1><a href="/downloads/fabrikam-case-study.pdf">Fabrikam (PDF)</a> '
-                    '<a href="/downloads/contoso-case-study.pdf">Contoso (PDF)</a>')
-    contoso_pdf = make_pdf(["How Contoso Motors cut unplanned downtime with AWS IoT SiteWise",
-                            "OPC UA data from 120 presses; predictive maintenance with Amazon Lookout for Equipment.",
-                            "Unplanned downtime fell 30%."], title="Contoso Motors case study", created=date(2026, 2, 3))
-    routes = classic_site(**{
-        "/case-studies/": cs_index,
-        "/case-studies/contoso-predictive-maintenance/": None,
-        "/case-studies/fabrikam-plm/": None,
-        "/downloads/fabrikam-case-study.pdf": pdf_page(make_pdf(CASE_PDF_LINES, created=date(2026, 1, 10))),
-        "/downloads/contoso-case-study.pdf": pdf_page(contoso_pdf),
-    })
+    cs_index = page(
+        "Case studies",
+        '<h1>Case studies</h1><a href="/downloads/fabrikam-case-study.pdf">Fabrikam (PDF)</a> '
+        '<a href="/downloads/contoso-case-study.pdf">Contoso (PDF)</a>',
+    )
+    contoso_pdf = make_pdf(
+        [
+            "How Contoso Motors cut unplanned downtime with AWS IoT SiteWise",
+            "OPC UA data from 120 presses; predictive maintenance with Amazon Lookout for Equipment.",
+            "Unplanned downtime fell 30%.",
+        ],
+        title="Contoso Motors case study",
+        created=date(2026, 2, 3),
+    )
+    routes = classic_site(
+        **{
+            "/case-studies/": cs_index,
+            "/case-studies/contoso-predictive-maintenance/": None,
+            "/case-studies/fabrikam-plm/": None,
+            "/downloads/fabrikam-case-study.pdf": pdf_page(make_pdf(CASE_PDF_LINES, created=date(2026, 1, 10))),
+            "/downloads/contoso-case-study.pdf": pdf_page(contoso_pdf),
+        }
+    )
     server = serve(routes)
     result = await audit(server.url("/"))
     assert result.status("2.2") == "met"
-    assert result.evidence_urls("2.2") == {server.url("/downloads/fabrikam-case-study.pdf"), server.url("/downloads/contoso-case-study.pdf")}
+    assert result.evidence_urls("2.2") == {
+        server.url("/downloads/fabrikam-case-study.pdf"),
+        server.url("/downloads/contoso-case-study.pdf"),
+    }
     fabrikam = next(e for e in result.document["checks"]["2.2"]["evidence"] if "fabrikam" in e["url"])
     assert (fabrikam["published"], fabrikam["date_source"]) == ("2026-01-10", "pdf")
     assert fabrikam["title"] == CASE_PDF_LINES[0]
@@ -135,7 +191,10 @@ def test_unreadable_pdfs_give_notes_not_crashes() -> None:
     image_only.rect(10, 10, 50, 50, style="F")
     cases = {
         "encrypted": (encrypted.getvalue(), "encrypted PDF: its text cannot be read"),
-        "image-only": (bytes(image_only.output()), "PDF has no text layer (image-only?): its content cannot be checked"),
+        "image-only": (
+            bytes(image_only.output()),
+            "PDF has no text layer (image-only?): its content cannot be checked",
+        ),
         "corrupt": (make_pdf(CASE_PDF_LINES)[:400], "unreadable PDF"),
         "garbage": (b"%PDF-1.7\n\x00\x01\x02 not really", "unreadable PDF"),
     }
@@ -147,37 +206,65 @@ def test_unreadable_pdfs_give_notes_not_crashes() -> None:
 
 # --- off-site evidence --------------------------------------------------------------------------
 
+
 async def test_youtube_video_and_offsite_press_article_count_for_3_2(serve: Any, audit: Any) -> None:
     video_url = "https://www.youtube.com/watch?v=abc123XYZ"
     press_url = "https://www.industry-today-news.com/2026/04/acme-cloud-interview/"
-    news = page("News | Acme Cloud", f"""<h1>News</h1><ul><li><a href="{video_url}">Watch our smart factory webinar</a></li>
-        <li><a href="{press_url}">Read the interview in Industry Today</a></li></ul>""")
-    home = page("Acme Cloud | AWS consulting", '<h1>AWS consulting</h1><a href="/industries/manufacturing/">Industrial</a> <a href="/news/">News</a>')
+    news = page(
+        "News | Acme Cloud",
+        f"""<h1>News</h1><ul><li><a href="{video_url}">Watch our smart factory webinar</a></li>
+        <li><a href="{press_url}">Read the interview in Industry Today</a></li></ul>""",
+    )
+    home = page(
+        "Acme Cloud | AWS consulting",
+        '<h1>AWS consulting</h1><a href="/industries/manufacturing/">Industrial</a> <a href="/news/">News</a>',
+    )
     video = page(
-        "The smart factory on AWS - YouTube", "<div id='player'></div>", nav="", footer="",
+        "The smart factory on AWS - YouTube",
+        "<div id='player'></div>",
+        nav="",
+        footer="",
         head=f"""<meta property="og:type" content="video.other"><meta itemprop="uploadDate" content="{days_ago(45)}">
-        <meta name="description" content="Industrial IoT and predictive maintenance on the shop floor with AWS IoT SiteWise and OPC UA.">""",
+        <meta name="description" content="Industrial IoT and predictive maintenance on the shop floor with AWS
+        IoT SiteWise and OPC UA.">""",
     )
     press = page(
-        "Acme Cloud on digital twins for manufacturers | Industry Today", """<article><h1>Interview: digital twins for
+        "Acme Cloud on digital twins for manufacturers | Industry Today",
+        """<article><h1>Interview: digital twins for
         manufacturers</h1><p>Acme Cloud explains how a digital twin of a production line, Industrial IoT data and
-        predictive maintenance come together.</p></article>""", nav="", footer="",
-        head=f'<meta property="og:type" content="article"><meta property="article:published_time" content="{days_ago(70)}">',
+        predictive maintenance come together.</p></article>""",
+        nav="",
+        footer="",
+        head='<meta property="og:type" content="article">'
+        f'<meta property="article:published_time" content="{days_ago(70)}">',
     )
     server = serve({})
-    routes = classic_site(**{"/": home, "/news/": news, "/blog/": None, "/blog/digital-twins-on-aws/": None, "/blog/opc-ua-edge/": None})
-    routes.update({
-        "www.youtube.com/watch?v=abc123XYZ": video, "www.youtube.com/robots.txt": text("User-agent: *\nAllow: /\n"),
-        "www.industry-today-news.com/2026/04/acme-cloud-interview/": press, "www.industry-today-news.com/robots.txt": text(""),
-    })
+    routes = classic_site(
+        **{"/": home, "/news/": news, "/blog/": None, "/blog/digital-twins-on-aws/": None, "/blog/opc-ua-edge/": None}
+    )
+    routes.update(
+        {
+            "www.youtube.com/watch?v=abc123XYZ": video,
+            "www.youtube.com/robots.txt": text("User-agent: *\nAllow: /\n"),
+            "www.industry-today-news.com/2026/04/acme-cloud-interview/": press,
+            "www.industry-today-news.com/robots.txt": text(""),
+        }
+    )
     server.set_routes(routes)
     transport = LoopbackTransport(server, ["acme-cloud.com", "www.youtube.com", "www.industry-today-news.com"])
     result = await audit(f"http://acme-cloud.com:{server.port}/", transport=transport)
     assert result.status("3.2") == "met"
     assert result.evidence_urls("3.2") == {video_url, press_url}
     evidence = {e["url"]: e for e in result.document["checks"]["3.2"]["evidence"]}
-    assert evidence[video_url]["published"] == days_ago(45) and evidence[video_url]["title"] == "The smart factory on AWS - YouTube"
-    assert evidence[video_url]["click_path"] == [f"http://acme-cloud.com:{server.port}/", f"http://acme-cloud.com:{server.port}/news/", video_url]
+    assert (
+        evidence[video_url]["published"] == days_ago(45)
+        and evidence[video_url]["title"] == "The smart factory on AWS - YouTube"
+    )
+    assert evidence[video_url]["click_path"] == [
+        f"http://acme-cloud.com:{server.port}/",
+        f"http://acme-cloud.com:{server.port}/news/",
+        video_url,
+    ]
     assert evidence[press_url]["offsite"] is True and evidence[press_url]["published"] == days_ago(70)
 
 
@@ -185,7 +272,9 @@ async def test_youtube_video_and_offsite_press_article_count_for_3_2(serve: Any,
 
 DE_NAV = """<header><nav><a href="/">Start</a> <a href="/branchen/fertigung/">Fertigung</a>
 <a href="/referenzen/">Referenzen</a> <a href="/aktuelles/">Aktuelles</a></nav></header>"""
-DE_FOOTER = "<footer><p>Wir sind AWS Advanced Tier Services Partner.</p><p>Zuletzt aktualisiert: 20.05.2026</p></footer>"
+DE_FOOTER = (
+    "<footer><p>Wir sind AWS Advanced Tier Services Partner.</p><p>Zuletzt aktualisiert: 20.05.2026</p></footer>"
+)
 
 
 def _de(title: str, body: str, head: str = "") -> Page:
@@ -194,31 +283,69 @@ def _de(title: str, body: str, head: str = "") -> Page:
 
 async def test_german_site_meets_all_three(serve: Any, audit: Any) -> None:
     routes = {
-        "/": _de("Muster IT GmbH | Cloud-Beratung", "<h1>Cloud-Beratung für den Mittelstand</h1><p>Wir begleiten Unternehmen auf dem Weg in die Cloud.</p>"),
-        "/branchen/fertigung/": _de("Fertigung und Industrie 4.0 | Muster IT", """<h1>Industriesoftware für die Fertigung auf AWS</h1>
-            <p>Als AWS Advanced Tier Services Partner bringen wir MES, PLM und Industrie 4.0 in die Cloud: vorausschauende
-            Wartung mit AWS IoT SiteWise, OPC UA-Anbindung der Maschinen und digitale Zwillinge. Technologiepartner: Siemens, PTC.</p>"""),
-        "/referenzen/": _de("Referenzen", '<h1>Referenzen</h1><a href="/referenzen/mueller-maschinenbau/">Müller</a> <a href="/referenzen/schmidt-werke/">Schmidt</a>'),
-        "/referenzen/mueller-maschinenbau/": _de("Fallstudie: Müller Maschinenbau", """<article><h1>Fallstudie: Müller Maschinenbau</h1>
-            <p>Veröffentlicht am 3. Februar 2026.</p><h2>Herausforderung</h2><p>Ungeplante Stillstandszeiten an 40 Fräsmaschinen.</p>
-            <h2>Lösung</h2><p>Maschinendaten über OPC UA an AWS IoT SiteWise, vorausschauende Wartung mit Amazon SageMaker.</p>
-            <h2>Ergebnis</h2><p>Die Stillstandszeiten sanken um 25 %.</p></article>"""),
-        "/referenzen/schmidt-werke/": _de("Fallstudie: Schmidt Werke", """<article><h1>Fallstudie: Schmidt Werke</h1>
-            <p>Siemens Teamcenter (PLM) auf AWS, Stücklisten und Änderungsmanagement für 300 Konstrukteure.</p></article>"""),
-        "/aktuelles/": _de("Aktuelles", '<h1>Aktuelles</h1><a href="/aktuelles/digitaler-zwilling/">Digitaler Zwilling</a> <a href="/aktuelles/mes-in-der-cloud/">MES</a>'),
-        "/aktuelles/digitaler-zwilling/": _de("Der digitale Zwilling in der Fertigung", """<article><h1>Der digitale Zwilling in der Fertigung</h1>
-            <p>12. März 2026 · Wie ein digitaler Zwilling der Produktionslinie mit Industrie 4.0-Daten arbeitet.</p></article>"""),
-        "/aktuelles/mes-in-der-cloud/": _de("MES in der Cloud", """<article><h1>MES in der Cloud</h1><p>Veröffentlicht: 03.02.2026</p>
-            <p>Fertigungssteuerung und Rückverfolgbarkeit mit MES auf AWS, vernetzt über OPC UA.</p></article>"""),
+        "/": _de(
+            "Muster IT GmbH | Cloud-Beratung",
+            "<h1>Cloud-Beratung für den Mittelstand</h1><p>Wir begleiten Unternehmen auf dem Weg in die Cloud.</p>",
+        ),
+        "/branchen/fertigung/": _de(
+            "Fertigung und Industrie 4.0 | Muster IT",
+            """<h1>Industriesoftware für die Fertigung auf AWS</h1>
+            <p>Als AWS Advanced Tier Services Partner bringen wir MES, PLM und Industrie 4.0 in die Cloud:
+            vorausschauende
+            Wartung mit AWS IoT SiteWise, OPC UA-Anbindung der Maschinen und digitale Zwillinge.
+            Technologiepartner: Siemens, PTC.</p>""",
+        ),
+        "/referenzen/": _de(
+            "Referenzen",
+            "<h1>Referenzen</h1>"
+            '<a href="/referenzen/mueller-maschinenbau/">Müller</a> <a href="/referenzen/schmidt-werke/">Schmidt</a>',
+        ),
+        "/referenzen/mueller-maschinenbau/": _de(
+            "Fallstudie: Müller Maschinenbau",
+            """<article><h1>Fallstudie: Müller Maschinenbau</h1>
+            <p>Veröffentlicht am 3. Februar 2026.</p><h2>Herausforderung</h2>
+            <p>Ungeplante Stillstandszeiten an 40 Fräsmaschinen.</p>
+            <h2>Lösung</h2><p>Maschinendaten über OPC UA an AWS IoT SiteWise, vorausschauende Wartung mit
+            Amazon SageMaker.</p>
+            <h2>Ergebnis</h2><p>Die Stillstandszeiten sanken um 25 %.</p></article>""",
+        ),
+        "/referenzen/schmidt-werke/": _de(
+            "Fallstudie: Schmidt Werke",
+            """<article><h1>Fallstudie: Schmidt Werke</h1>
+            <p>Siemens Teamcenter (PLM) auf AWS, Stücklisten und Änderungsmanagement für 300 Konstrukteure.</p>
+            </article>""",
+        ),
+        "/aktuelles/": _de(
+            "Aktuelles",
+            '<h1>Aktuelles</h1><a href="/aktuelles/digitaler-zwilling/">Digitaler Zwilling</a> <a '
+            'href="/aktuelles/mes-in-der-cloud/">MES</a>',
+        ),
+        "/aktuelles/digitaler-zwilling/": _de(
+            "Der digitale Zwilling in der Fertigung",
+            """<article><h1>Der digitale Zwilling in der Fertigung</h1>
+            <p>12. März 2026 · Wie ein digitaler Zwilling der Produktionslinie mit Industrie 4.0-Daten
+            arbeitet.</p></article>""",
+        ),
+        "/aktuelles/mes-in-der-cloud/": _de(
+            "MES in der Cloud",
+            """<article><h1>MES in der Cloud</h1><p>Veröffentlicht: 03.02.2026</p>
+            <p>Fertigungssteuerung und Rückverfolgbarkeit mit MES auf AWS, vernetzt über OPC UA.</p></article>""",
+        ),
         "/robots.txt": text(""),
     }
     server = serve(routes)
     result = await audit(server.url("/"))
     assert result.statuses() == ("met", "met", "met")
     assert result.evidence_urls("3.1") == {server.url("/branchen/fertigung/")}
-    assert result.evidence_urls("2.2") == {server.url("/referenzen/mueller-maschinenbau/"), server.url("/referenzen/schmidt-werke/")}
+    assert result.evidence_urls("2.2") == {
+        server.url("/referenzen/mueller-maschinenbau/"),
+        server.url("/referenzen/schmidt-werke/"),
+    }
     dates = {e["url"]: e["published"] for e in result.document["checks"]["3.2"]["evidence"]}
-    assert dates == {server.url("/aktuelles/digitaler-zwilling/"): "2026-03-12", server.url("/aktuelles/mes-in-der-cloud/"): "2026-02-03"}
+    assert dates == {
+        server.url("/aktuelles/digitaler-zwilling/"): "2026-03-12",
+        server.url("/aktuelles/mes-in-der-cloud/"): "2026-02-03",
+    }
     # the footer's "Zuletzt aktualisiert: 20.05.2026" is never taken as a publication date
 
 
@@ -234,19 +361,43 @@ def _ja(title: str, body: str) -> Page:
 async def test_japanese_site_meets_all_three(serve: Any, audit: Any) -> None:
     routes = {
         "/": _ja("サンプルクラウド株式会社", "<h1>クラウドで事業を加速</h1><p>AWSの導入と運用を支援します。</p>"),
-        "/solutions/manufacturing/": _ja("製造業向けソリューション | サンプルクラウド", """<h1>製造業向けAWSソリューション</h1>
-            <p>AWSパートナーとして、スマートファクトリー、予知保全、MESのクラウド化を支援します。AWS IoT SiteWiseとOPC UAで工場の設備データを収集し、デジタルツインを構築します。</p>"""),
-        "/case/": _ja("導入事例一覧", '<h1>導入事例</h1><a href="/case/abc-seisakusho/">ABC製作所</a> <a href="/case/xyz-kogyo/">XYZ工業</a>'),
-        "/case/abc-seisakusho/": _ja("導入事例：ABC製作所様", """<article><h1>導入事例：ABC製作所様</h1><p>公開日：2026年2月10日</p>
-            <h2>課題</h2><p>生産ラインの設備停止が多発していました。</p><h2>解決策</h2><p>AWS IoT SiteWiseで稼働監視と予知保全を実現。</p>
-            <h2>効果</h2><p>停止時間を30%削減しました。</p></article>"""),
-        "/case/xyz-kogyo/": _ja("導入事例：XYZ工業様", """<article><h1>導入事例：XYZ工業様</h1><p>公開日：2025年12月1日</p>
-            <p>製造実行システム（MES）をAWSへ移行し、トレーサビリティと品質管理を強化しました。</p></article>"""),
-        "/column/": _ja("コラム", '<h1>コラム</h1><a href="/column/smart-factory/">スマートファクトリー入門</a> <a href="/column/digital-twin/">デジタルツイン</a>'),
-        "/column/smart-factory/": _ja("スマートファクトリー入門", """<article><h1>スマートファクトリー入門</h1><p>2026年3月12日</p>
-            <p>インダストリー4.0とスマートファクトリーの基本、エッジコンピューティングの役割を解説します。</p></article>"""),
-        "/column/digital-twin/": _ja("製造業のデジタルツイン", """<article><h1>製造業のデジタルツイン</h1><p>2026.04.20</p>
-            <p>デジタルツインと予知保全で工場の稼働率を向上させる方法。</p></article>"""),
+        "/solutions/manufacturing/": _ja(
+            "製造業向けソリューション | サンプルクラウド",
+            """<h1>製造業向けAWSソリューション</h1>
+            <p>AWSパートナーとして、スマートファクトリー、予知保全、MESのクラウド化を支援します。AWS IoT SiteWiseとOPC
+            UAで工場の設備データを収集し、デジタルツインを構築します。</p>""",
+        ),
+        "/case/": _ja(
+            "導入事例一覧",
+            '<h1>導入事例</h1><a href="/case/abc-seisakusho/">ABC製作所</a> <a href="/case/xyz-kogyo/">XYZ工業</a>',
+        ),
+        "/case/abc-seisakusho/": _ja(
+            "導入事例：ABC製作所様",
+            """<article><h1>導入事例：ABC製作所様</h1><p>公開日：2026年2月10日</p>
+            <h2>課題</h2><p>生産ラインの設備停止が多発していました。</p><h2>解決策</h2>
+            <p>AWS IoT SiteWiseで稼働監視と予知保全を実現。</p>
+            <h2>効果</h2><p>停止時間を30%削減しました。</p></article>""",
+        ),
+        "/case/xyz-kogyo/": _ja(
+            "導入事例：XYZ工業様",
+            """<article><h1>導入事例：XYZ工業様</h1><p>公開日：2025年12月1日</p>
+            <p>製造実行システム（MES）をAWSへ移行し、トレーサビリティと品質管理を強化しました。</p></article>""",
+        ),
+        "/column/": _ja(
+            "コラム",
+            '<h1>コラム</h1><a href="/column/smart-factory/">スマートファクトリー入門</a> <a '
+            'href="/column/digital-twin/">デジタルツイン</a>',
+        ),
+        "/column/smart-factory/": _ja(
+            "スマートファクトリー入門",
+            """<article><h1>スマートファクトリー入門</h1><p>2026年3月12日</p>
+            <p>インダストリー4.0とスマートファクトリーの基本、エッジコンピューティングの役割を解説します。</p></article>""",
+        ),
+        "/column/digital-twin/": _ja(
+            "製造業のデジタルツイン",
+            """<article><h1>製造業のデジタルツイン</h1><p>2026.04.20</p>
+            <p>デジタルツインと予知保全で工場の稼働率を向上させる方法。</p></article>""",
+        ),
         "/robots.txt": text(""),
     }
     server = serve(routes)
@@ -255,10 +406,14 @@ async def test_japanese_site_meets_all_three(serve: Any, audit: Any) -> None:
     assert result.evidence_urls("3.1") == {server.url("/solutions/manufacturing/")}
     assert result.evidence_urls("2.2") == {server.url("/case/abc-seisakusho/"), server.url("/case/xyz-kogyo/")}
     dates = {e["url"]: e["published"] for e in result.document["checks"]["3.2"]["evidence"]}
-    assert dates == {server.url("/column/smart-factory/"): "2026-03-12", server.url("/column/digital-twin/"): "2026-04-20"}
+    assert dates == {
+        server.url("/column/smart-factory/"): "2026-03-12",
+        server.url("/column/digital-twin/"): "2026-04-20",
+    }
 
 
 # --- completeness --------------------------------------------------------------------------------
+
 
 async def test_case_study_without_customer_name_is_reported_incomplete(serve: Any, audit: Any) -> None:
     anonymous = page(
@@ -299,7 +454,7 @@ async def test_case_study_without_customer_name_is_reported_incomplete(serve: An
     ],
 )
 def test_written_dates_in_each_language(lang: str, text_: str, expected: date | None) -> None:
-    from rules._textdates import find_text_date
-    from rules._vocab import load_vocabulary
+    from auditcrawl.rules._textdates import find_text_date
+    from auditcrawl.rules._vocab import load_vocabulary
 
     assert find_text_date(text_, load_vocabulary(lang), AS_OF) == expected

@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("package", ["auditcrawl", "crawler", "rules", "storage"])
+@pytest.mark.parametrize("package", ["auditcrawl", "auditcrawl.crawler", "auditcrawl.rules", "auditcrawl.storage"])
 def test_all_names_exist_and_are_public(package: str) -> None:
     module = importlib.import_module(package)
     exported = set(module.__all__)

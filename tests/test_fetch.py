@@ -15,9 +15,9 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
+from auditcrawl.crawler import Fetcher
 from auditcrawl.settings import CrawlSettings
 from auditcrawl.siteserver import Page
-from crawler import Fetcher
 
 FAST = CrawlSettings(delay=0, retries=2, backoff=0.01, allow_private=True, timeout=5)
 HTML = {"content-type": "text/html; charset=utf-8"}
@@ -91,14 +91,18 @@ async def test_redirect_loops_end(httpx_mock: HTTPXMock) -> None:
 async def test_hop_filter_can_refuse_a_hop(httpx_mock: HTTPXMock) -> None:
     httpx_mock.add_response(url="https://p.com/a", status_code=302, headers={"Location": "https://elsewhere.net/"})
     async with Fetcher(FAST) as fetcher:
-        result = await fetcher.fetch("https://p.com/a", hop_filter=lambda url: "out of scope" if "elsewhere" in url else None)
+        result = await fetcher.fetch(
+            "https://p.com/a", hop_filter=lambda url: "out of scope" if "elsewhere" in url else None
+        )
     assert result.error == "redirected to https://elsewhere.net/: out of scope"
 
 
 @pytest.mark.usefixtures("robots_open")
 async def test_declared_size_cap(httpx_mock: HTTPXMock) -> None:
     settings = CrawlSettings(delay=0, retries=0, allow_private=True, max_body_bytes=2048)
-    httpx_mock.add_response(url="https://p.com/big", headers={**HTML, "Content-Length": str(10 * 1024**3)}, content=b"x")
+    httpx_mock.add_response(
+        url="https://p.com/big", headers={**HTML, "Content-Length": str(10 * 1024**3)}, content=b"x"
+    )
     async with Fetcher(settings) as fetcher:
         big = await fetcher.fetch("https://p.com/big")
     assert big.error == "body of 10737418240 bytes exceeds the 2048-byte cap" and big.body == b""
@@ -119,7 +123,9 @@ async def test_streamed_size_cap_counts_decompressed_bytes(serve: Any) -> None:
 @pytest.mark.usefixtures("robots_open")
 async def test_only_html_and_pdf_bodies_are_kept(httpx_mock: HTTPXMock) -> None:
     httpx_mock.add_response(url="https://p.com/img", headers={"content-type": "image/png"}, content=b"\x89PNG....")
-    httpx_mock.add_response(url="https://p.com/doc", headers={"content-type": "application/pdf"}, content=b"%PDF-1.7 ...")
+    httpx_mock.add_response(
+        url="https://p.com/doc", headers={"content-type": "application/pdf"}, content=b"%PDF-1.7 ..."
+    )
     httpx_mock.add_response(url="https://p.com/sniff", content=b"<!DOCTYPE html><title>x</title>")
     async with Fetcher(FAST) as fetcher:
         img = await fetcher.fetch("https://p.com/img")
@@ -143,10 +149,11 @@ async def test_politeness_delay_between_requests_to_one_host(serve: Any) -> None
 
 async def test_user_agent_is_sent(serve: Any) -> None:
     server = serve({"/": Page("<html></html>")})
-    async with Fetcher(CrawlSettings(delay=0, allow_private=True, user_agent="probe/2.0 (+https://example.org/x)")) as fetcher:
+    async with Fetcher(
+        CrawlSettings(delay=0, allow_private=True, user_agent="probe/2.0 (+https://example.org/x)")
+    ) as fetcher:
         await fetcher.fetch(server.url("/"))
     assert {ua for _, _, ua in server.requests} == {"probe/2.0 (+https://example.org/x)"}
-
 
 
 class _KeepAliveServer:
@@ -196,9 +203,9 @@ def _pages(head: bytes) -> tuple[str, dict[str, str], bytes]:
 
 async def test_concurrency_is_capped_and_connections_are_kept_alive() -> None:
     """Never more requests in flight than the concurrency, and each slot reuses its connection."""
-    async with _KeepAliveServer(_pages) as server:
-        async with Fetcher(CrawlSettings(delay=0, retries=0, allow_private=True, concurrency=3)) as fetcher:
-            results = await asyncio.gather(*(fetcher.fetch(server.url(f"/p/{i}")) for i in range(30)))
+    settings = CrawlSettings(delay=0, retries=0, allow_private=True, concurrency=3)
+    async with _KeepAliveServer(_pages) as server, Fetcher(settings) as fetcher:
+        results = await asyncio.gather(*(fetcher.fetch(server.url(f"/p/{i}")) for i in range(30)))
     assert all(r.ok for r in results)
     assert server.peak == 3  # the cap was reached and never passed
     assert server.connections <= 3  # robots.txt and 30 pages over at most one connection a slot
@@ -215,9 +222,9 @@ def _consent(head: bytes) -> tuple[str, dict[str, str], bytes]:
 
 
 async def test_a_cookie_goes_with_every_later_request_whichever_slot_sends_it() -> None:
-    async with _KeepAliveServer(_consent) as server:
-        async with Fetcher(CrawlSettings(delay=0, retries=0, allow_private=True, concurrency=4)) as fetcher:
-            first = await fetcher.fetch(server.url("/consent"))
-            later = await asyncio.gather(*(fetcher.fetch(server.url(f"/p/{i}")) for i in range(1, 13)))
+    settings = CrawlSettings(delay=0, retries=0, allow_private=True, concurrency=4)
+    async with _KeepAliveServer(_consent) as server, Fetcher(settings) as fetcher:
+        first = await fetcher.fetch(server.url("/consent"))
+        later = await asyncio.gather(*(fetcher.fetch(server.url(f"/p/{i}")) for i in range(1, 13)))
     assert first.ok and first.redirects == [server.url("/p/0")]
     assert [r.status for r in later] == [200] * 12

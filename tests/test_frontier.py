@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from crawler._frontier import MAX_QUERY_VARIANTS_PER_PATH, Frontier
+from auditcrawl.crawler._frontier import MAX_QUERY_VARIANTS_PER_PATH, Frontier
 
 
 def test_best_first_then_fewest_clicks_then_discovery_order() -> None:

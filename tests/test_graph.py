@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from crawler import CrawlGraph, Edge
+from auditcrawl.crawler import CrawlGraph, Edge
 
 H = "https://p.com/"
 
 
 def _graph(pairs: list[tuple[str, str]], aliases: dict[str, str] | None = None) -> CrawlGraph:
-    graph = CrawlGraph.of(H, [Edge(H + a if a else H, H + b, "", "main", "2026-01-05" if b == "dated" else None) for a, b in pairs])
+    graph = CrawlGraph.of(
+        H, [Edge(H + a if a else H, H + b, "", "main", "2026-01-05" if b == "dated" else None) for a, b in pairs]
+    )
     for requested, final in (aliases or {}).items():
         graph.add_alias(H + requested, H + final)
     return graph

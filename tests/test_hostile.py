@@ -5,7 +5,7 @@ from __future__ import annotations
 import resource
 from typing import Any
 
-from storage import Store
+from auditcrawl.storage import Store
 
 from .faultserver import FaultServer
 
@@ -39,7 +39,10 @@ async def test_every_fault_is_a_per_page_error_and_the_run_finishes(audit: Any) 
         errors = {row.url.replace(base, ""): row.error for row in await store.run_pages(run["id"])}
     for path, expected in FAULTS.items():
         error = errors.get(path) or ""
-        assert any(message in error for message in ((expected,) if isinstance(expected, str) else expected)), (path, error)
+        assert any(message in error for message in ((expected,) if isinstance(expected, str) else expected)), (
+            path,
+            error,
+        )
     for path in SURVIVED:
         assert path in errors and errors[path] is None, (path, errors.get(path))
     # robots.txt that is an HTML page with garbage: read as having no rules
@@ -57,7 +60,7 @@ def test_ctrl_c_stops_gracefully_and_keeps_what_was_fetched(serve: Any, tmp_path
     import time
     from pathlib import Path
 
-    from storage import validate_export
+    from auditcrawl.storage import validate_export
 
     from .sites import classic_site
 
@@ -65,8 +68,13 @@ def test_ctrl_c_stops_gracefully_and_keeps_what_was_fetched(serve: Any, tmp_path
     binary = Path(sys.executable).parent / "auditcrawl"
     db = f"sqlite:///{tmp_path}/c.db"
     env = {**os.environ, "COLUMNS": "200"}
-    proc = subprocess.Popen([str(binary), "crawl", server.url("/"), "--allow-private", "--delay", "0.4", "--db", db],
-                            env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [str(binary), "crawl", server.url("/"), "--allow-private", "--delay", "0.4", "--db", db],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 20
     while len(server.requests) < 4 and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -74,8 +82,14 @@ def test_ctrl_c_stops_gracefully_and_keeps_what_was_fetched(serve: Any, tmp_path
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
-    runs = json.loads(subprocess.run([str(binary), "runs", "--json", "--db", db], capture_output=True, text=True, env=env).stdout)
+    runs = json.loads(
+        subprocess.run([str(binary), "runs", "--json", "--db", db], capture_output=True, text=True, env=env).stdout
+    )
     assert [r["status"] for r in runs] == ["partial"]
-    document = json.loads(subprocess.run([str(binary), "export", runs[0]["id"], "--db", db], capture_output=True, text=True, env=env).stdout)
+    document = json.loads(
+        subprocess.run(
+            [str(binary), "export", runs[0]["id"], "--db", db], capture_output=True, text=True, env=env
+        ).stdout
+    )
     validate_export(document)
     assert any("interrupted" in note for note in document["run"]["notes"])

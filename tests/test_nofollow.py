@@ -10,11 +10,11 @@ from typing import Any
 
 from auditcrawl.resume import resume_audit
 from auditcrawl.siteserver import Page
-from storage import Store, page_facts
+from auditcrawl.storage import Store, page_facts
 
 from .conftest import make_settings
-from .test_rechecks import cli
 from .sites import page as site_page
+from .test_rechecks import cli
 
 
 def page(title: str, body: str, head: str = "") -> Page:
@@ -25,8 +25,14 @@ def _site() -> dict[str, Page]:
     return {
         "/robots.txt": Page("", status=404),
         "/": page("Home | Acme", '<p><a href="/a/">A</a> <a href="/b/">B</a> <a href="/c/">C</a></p>'),
-        "/a/": page("A | Acme", '<p><a href="/hidden-a/">Hidden A</a></p>', head='<meta name="robots" content="index, nofollow">'),
-        "/b/": Page(page("B | Acme", '<p><a href="/hidden-b/">Hidden B</a></p>').body, headers={"X-Robots-Tag": "nofollow"}),
+        "/a/": page(
+            "A | Acme",
+            '<p><a href="/hidden-a/">Hidden A</a></p>',
+            head='<meta name="robots" content="index, nofollow">',
+        ),
+        "/b/": Page(
+            page("B | Acme", '<p><a href="/hidden-b/">Hidden B</a></p>').body, headers={"X-Robots-Tag": "nofollow"}
+        ),
         "/c/": page("C | Acme", '<p><a href="/d/">D</a></p>'),
         "/d/": page("D | Acme", "<p>The end.</p>"),
         "/hidden-a/": page("Hidden A | Acme", "<p>Only a nofollow page links here.</p>"),

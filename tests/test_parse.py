@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from crawler import decode_html, parse_html
+from auditcrawl.crawler import decode_html, parse_html
 
 HTML = """<!doctype html><html lang="en-GB"><head>
 <title> Acme | Case study </title>
@@ -32,7 +32,9 @@ def test_parse_extracts_what_the_rules_need() -> None:
     assert page.lang == "en-gb"
     assert page.description == "A story" and page.og_type == "article" and page.noindex
     assert page.canonical == "https://acme.com/cs/acme"
-    assert [item.get("@type") for item in page.json_ld] == ["Article", "Organization", None][: len(page.json_ld)] or len(page.json_ld) >= 2
+    assert [item.get("@type") for item in page.json_ld] == ["Article", "Organization", None][
+        : len(page.json_ld)
+    ] or len(page.json_ld) >= 2
     assert {"Article", "Organization"} <= {item.get("@type") for item in page.json_ld}
     regions = {(link.url, link.region) for link in page.links}
     assert ("https://acme.com/", "header") in regions
@@ -49,12 +51,17 @@ def test_parse_extracts_what_the_rules_need() -> None:
     assert "not text" not in page.text and "Downtime fell" in page.text
     assert page.image_alts == ["AWS Advanced Tier Services Partner"]
     leadgen, login = page.forms
-    assert leadgen.has_email and not leadgen.has_password and leadgen.visible_fields == 2 and leadgen.submit_text == "Download now"
+    assert (
+        leadgen.has_email
+        and not leadgen.has_password
+        and leadgen.visible_fields == 2
+        and leadgen.submit_text == "Download now"
+    )
     assert login.has_password
 
 
 def test_decode_html_falls_back_without_failing() -> None:
-    assert decode_html("café".encode("utf-8"), "text/html; charset=utf-8") == "café"
+    assert decode_html("café".encode(), "text/html; charset=utf-8") == "café"
     assert decode_html("café".encode("latin-1"), "text/html; charset=iso-8859-1") == "café"
     assert decode_html('<meta charset="windows-1252">caf\xe9'.encode("latin-1")).endswith("café")
     assert decode_html(b"caf\xe9 \xff", "text/html; charset=bogus-charset") == "café ÿ"

@@ -17,7 +17,7 @@ import pytest
 
 from auditcrawl._cli_rechecks import parse_every
 from auditcrawl.siteserver import Page
-from storage import validate_export
+from auditcrawl.storage import validate_export
 
 from .conftest import WebhookReceiver
 from .sites import AS_OF, classic_site, page, text, without_links_to
@@ -26,11 +26,19 @@ BIN = Path(sys.executable).parent / "auditcrawl"
 # Screenshots are tested with rendering; here they would only slow every recheck down.
 _CONFIG = Path(tempfile.mkdtemp(prefix="auditcrawl-test-")) / "no-screenshots.toml"
 _CONFIG.write_text("[crawl]\nscreenshots = false\n")
-ENV = {**os.environ, "COLUMNS": "200", "AUDITCRAWL_DELAY": "0", "AUDITCRAWL_ALLOW_PRIVATE": "1", "AUDITCRAWL_CONFIG": str(_CONFIG)}
+ENV = {
+    **os.environ,
+    "COLUMNS": "200",
+    "AUDITCRAWL_DELAY": "0",
+    "AUDITCRAWL_ALLOW_PRIVATE": "1",
+    "AUDITCRAWL_CONFIG": str(_CONFIG),
+}
 
 
 def cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN), *args], capture_output=True, text=True, env=ENV, timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [str(BIN), *args], capture_output=True, text=True, env=ENV, timeout=timeout, stdin=subprocess.DEVNULL
+    )
 
 
 def site_with_sitemap(server: Any, routes: dict[str, Page]) -> dict[str, Page]:
@@ -54,8 +62,22 @@ GATED_CONTOSO = page(
 def test_recheck_reports_exactly_the_regressions(serve: Any, db_url: str, webhook: WebhookReceiver) -> None:
     server = serve({})
     server.set_routes(site_with_sitemap(server, classic_site()))
-    added = cli("schedule", "add", server.url("/"), "--applicant", "Acme Cloud", "--every", "30d", "--webhook", webhook.url,
-                "--allow-private", "--delay", "0", "--db", db_url)
+    added = cli(
+        "schedule",
+        "add",
+        server.url("/"),
+        "--applicant",
+        "Acme Cloud",
+        "--every",
+        "30d",
+        "--webhook",
+        webhook.url,
+        "--allow-private",
+        "--delay",
+        "0",
+        "--db",
+        db_url,
+    )
     assert added.returncode == 0, added.stderr
     first = cli("recheck", "--applicant", "Acme Cloud", "--as-of", AS_OF.isoformat(), "--db", db_url)
     assert first.returncode == 0, first.stderr
@@ -74,12 +96,28 @@ def test_recheck_reports_exactly_the_regressions(serve: Any, db_url: str, webhoo
     ]
     new, old = runs[0]["id"], runs[1]["id"]
     diff = json.loads(cli("diff", old, new, "--json", "--db", db_url).stdout)
-    landing, contoso = server.url("/industries/manufacturing/"), server.url("/case-studies/contoso-predictive-maintenance/")
+    landing, contoso = (
+        server.url("/industries/manufacturing/"),
+        server.url("/case-studies/contoso-predictive-maintenance/"),
+    )
     expected = [
-        {"check": "3.1", "from": "met", "to": "not_met", "regression": True,
-         "reasons": [f"{landing}: no longer counts: not linked from the home page (found only in the sitemap)"]},
-        {"check": "2.2", "from": "met", "to": "not_met", "regression": True,
-         "reasons": [f"{contoso}: no longer counts: not public: content behind a lead-generation form (3 fields, 'Download the case study')"]},
+        {
+            "check": "3.1",
+            "from": "met",
+            "to": "not_met",
+            "regression": True,
+            "reasons": [f"{landing}: no longer counts: not linked from the home page (found only in the sitemap)"],
+        },
+        {
+            "check": "2.2",
+            "from": "met",
+            "to": "not_met",
+            "regression": True,
+            "reasons": [
+                f"{contoso}: no longer counts: not public: content behind a lead-generation form (3 fields, "
+                "'Download the case study')"
+            ],
+        },
     ]
     assert diff["changes"] == expected
     assert len(webhook.received) == 1
@@ -102,7 +140,10 @@ def test_unchanged_site_is_rechecked_mostly_with_304s(serve: Any, tmp_path: Path
     validate_export(document)
     options = document["run"]["options"]
     share = options["not_modified"] / document["run"]["pages_fetched"]
-    print(f"second recheck: {options['not_modified']} of {document['run']['pages_fetched']} pages were 304s ({share:.0%}), {options['bytes_saved']} bytes saved")
+    print(
+        f"second recheck: {options['not_modified']} of {document['run']['pages_fetched']} pages were 304s "
+        f"({share:.0%}), {options['bytes_saved']} bytes saved"
+    )
     assert share >= 0.8
     assert server.not_modified - before == options["not_modified"]
     assert options["bytes_saved"] > 5000
@@ -116,7 +157,19 @@ def test_site_down_is_a_failed_run_not_regressions(serve: Any, tmp_path: Path) -
     try:
         server = serve(classic_site())
         db = f"sqlite:///{tmp_path}/d.db"
-        cli("schedule", "add", server.url("/"), "--applicant", "Acme", "--every", "7d", "--webhook", receiver.url, "--db", db)
+        cli(
+            "schedule",
+            "add",
+            server.url("/"),
+            "--applicant",
+            "Acme",
+            "--every",
+            "7d",
+            "--webhook",
+            receiver.url,
+            "--db",
+            db,
+        )
         assert cli("recheck", "--applicant", "Acme", "--as-of", AS_OF.isoformat(), "--db", db).returncode == 0
         server.set_routes({"/": Page("down", status=503), "/robots.txt": text("", status=404)})
         down = cli("recheck", "--applicant", "Acme", "--as-of", AS_OF.isoformat(), "--db", db)
@@ -133,7 +186,19 @@ def test_undelivered_alert_is_kept_and_sent_with_the_next_run(serve: Any, tmp_pa
         server = serve({})
         server.set_routes(site_with_sitemap(server, classic_site()))
         db = f"sqlite:///{tmp_path}/a.db"
-        cli("schedule", "add", server.url("/"), "--applicant", "Acme", "--every", "7d", "--webhook", receiver.url, "--db", db)
+        cli(
+            "schedule",
+            "add",
+            server.url("/"),
+            "--applicant",
+            "Acme",
+            "--every",
+            "7d",
+            "--webhook",
+            receiver.url,
+            "--db",
+            db,
+        )
         cli("recheck", "--applicant", "Acme", "--as-of", AS_OF.isoformat(), "--db", db)
         server.set_routes(site_with_sitemap(server, without_links_to(classic_site(), "/industries/manufacturing/")))
         failed = cli("recheck", "--applicant", "Acme", "--as-of", AS_OF.isoformat(), "--db", db)
@@ -152,8 +217,13 @@ def test_scheduler_restart_keeps_the_schedule_and_catches_up_once(serve: Any, tm
     server = serve(classic_site())
     db = f"sqlite:///{tmp_path}/s.db"
     every = 12
-    assert cli("schedule", "add", server.url("/"), "--applicant", "Acme", "--every", f"{every}s", "--db", db).returncode == 0
-    created = datetime.fromisoformat(json.loads(cli("schedule", "list", "--json", "--db", db).stdout)[0]["created_at"]).timestamp()
+    assert (
+        cli("schedule", "add", server.url("/"), "--applicant", "Acme", "--every", f"{every}s", "--db", db).returncode
+        == 0
+    )
+    created = datetime.fromisoformat(
+        json.loads(cli("schedule", "list", "--json", "--db", db).stdout)[0]["created_at"]
+    ).timestamp()
 
     def run_count() -> int:
         """Finished runs; each must have completed (none interrupted, none failed)."""
@@ -166,8 +236,14 @@ def test_scheduler_restart_keeps_the_schedule_and_catches_up_once(serve: Any, tm
 
     def start() -> subprocess.Popen[str]:
         # output to a file, not a pipe nobody reads until the end: a full pipe would block the scheduler
-        return subprocess.Popen([str(BIN), "-v", "scheduler", "--db", db], env=ENV, text=True,
-                                stdout=log.open("a"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [str(BIN), "-v", "scheduler", "--db", db],
+            env=ENV,
+            text=True,
+            stdout=log.open("a"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
 
     def stop(proc: subprocess.Popen[str]) -> None:
         proc.send_signal(signal.SIGTERM)
@@ -205,8 +281,16 @@ def test_scheduler_restart_keeps_the_schedule_and_catches_up_once(serve: Any, tm
 
 def test_two_processes_writing_at_once_lose_nothing(serve: Any, db_url: str) -> None:
     server = serve(classic_site())
-    procs = [subprocess.Popen([str(BIN), "crawl", server.url("/"), "--applicant", f"P{i}", "--as-of", AS_OF.isoformat(), "--db", db_url],
-                              env=ENV, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(2)]
+    procs = [
+        subprocess.Popen(
+            [str(BIN), "crawl", server.url("/"), "--applicant", f"P{i}", "--as-of", AS_OF.isoformat(), "--db", db_url],
+            env=ENV,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for i in range(2)
+    ]
     for proc in procs:
         _, stderr = proc.communicate(timeout=180)
         assert proc.returncode == 0, stderr
@@ -218,12 +302,26 @@ def test_two_processes_writing_at_once_lose_nothing(serve: Any, db_url: str) -> 
         assert run["checks"] == {"3.1": "met", "2.2": "met", "3.2": "met"}
 
 
-@pytest.mark.parametrize(("text_", "seconds"), [("30d", 2592000), ("12h", 43200), ("90m", 5400), ("45s", 45), ("2w", 1209600)])
+@pytest.mark.parametrize(
+    ("text_", "seconds"), [("30d", 2592000), ("12h", 43200), ("90m", 5400), ("45s", 45), ("2w", 1209600)]
+)
 def test_every(text_: str, seconds: int) -> None:
     assert parse_every(text_) == seconds
 
 
 def test_bad_every_is_exit_2(tmp_path: Path) -> None:
-    result = cli("schedule", "add", "https://p.com/", "--applicant", "P", "--every", "monthly", "--db", f"sqlite:///{tmp_path}/e.db")
+    result = cli(
+        "schedule",
+        "add",
+        "https://p.com/",
+        "--applicant",
+        "P",
+        "--every",
+        "monthly",
+        "--db",
+        f"sqlite:///{tmp_path}/e.db",
+    )
     assert result.returncode == 2
-    assert result.stderr.strip() == "error: --every: expected a number and a unit (s, m, h, d, w), like 30d; got 'monthly'"
+    assert (
+        result.stderr.strip() == "error: --every: expected a number and a unit (s, m, h, d, w), like 30d; got 'monthly'"
+    )

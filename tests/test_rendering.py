@@ -10,13 +10,15 @@ from typing import Any
 
 import pytest
 
+from auditcrawl.crawler import AddressPolicy, StaticResolver, parse_html, refusal_reason, render_reason
 from auditcrawl.siteserver import Page, SiteServer
-from crawler import AddressPolicy, StaticResolver, parse_html, refusal_reason, render_reason
 
 from .sites import classic_site, days_ago, text
 
 if not Path("/usr/bin/chromium").exists():
-    pytest.fail("Debian's chromium is not installed at /usr/bin/chromium: run `make test`, which installs it", pytrace=False)
+    pytest.fail(
+        "Debian's chromium is not installed at /usr/bin/chromium: run `make test`, which installs it", pytrace=False
+    )
 
 SHELL = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme Industrial Cloud</title>
 <script src="/app.js" defer></script></head><body><div id="app"></div>
@@ -27,22 +29,27 @@ CONTENT = {
     "/industries/manufacturing/": """<h1>Industrial software on AWS</h1><p>Our manufacturing practice: MES, PLM and
         Industrial IoT on AWS. AWS Advanced Tier Services Partner working with Siemens and PTC. OPC UA connectivity to
         AWS IoT SiteWise and predictive maintenance.</p><a href="/case-studies/contoso/">Contoso case study</a>""",
-    "/case-studies/": '<h1>Case studies</h1><a href="/case-studies/contoso/">Contoso</a> <a href="/case-studies/fabrikam/">Fabrikam</a>',
+    "/case-studies/": "<h1>Case studies</h1>"
+    '<a href="/case-studies/contoso/">Contoso</a> <a href="/case-studies/fabrikam/">Fabrikam</a>',
     "/case-studies/contoso/": """<h1>Case study: Contoso Motors</h1><p>Predictive maintenance with AWS IoT SiteWise and
         OPC UA across 4 plants; OEE up 6 points, unplanned downtime down 30%.</p>""",
     "/case-studies/fabrikam/": """<h1>Case study: Fabrikam</h1><p>Siemens Teamcenter PLM on Amazon EC2; the bill of
         materials flows into the MES through the digital thread.</p>""",
     "/blog/": '<h1>Blog</h1><a href="/blog/digital-twins/">Digital twins</a> <a href="/blog/opc-ua/">OPC UA</a>',
-    "/blog/digital-twins/": f"""<article><h1>Digital twins on AWS</h1><p>Published <time datetime="{days_ago(30)}">{days_ago(30)}</time></p>
+    "/blog/digital-twins/": f"""<article><h1>Digital twins on AWS</h1>
+    <p>Published <time datetime="{days_ago(30)}">{days_ago(30)}</time></p>
         <p>A digital twin of a production line with AWS IoT TwinMaker and Industrial IoT data.</p></article>""",
-    "/blog/opc-ua/": f"""<article><h1>OPC UA at the edge</h1><p>Published <time datetime="{days_ago(90)}">{days_ago(90)}</time></p>
+    "/blog/opc-ua/": f"""<article><h1>OPC UA at the edge</h1>
+    <p>Published <time datetime="{days_ago(90)}">{days_ago(90)}</time></p>
         <p>Connecting PLCs and SCADA over OPC UA to AWS IoT Greengrass in a smart factory.</p></article>""",
 }
 
 # The menu is built by the script; the Industries entry only fills its submenu when clicked.
-APP_JS = """
-const CONTENT = %s;
-document.addEventListener('DOMContentLoaded', () => {
+APP_JS = (
+    "const CONTENT = "
+    + json.dumps(CONTENT)
+    + ";\n"
+    + """document.addEventListener('DOMContentLoaded', () => {
   const app = document.getElementById('app');
   app.innerHTML = `<header><nav>
       <a href="/">Home</a>
@@ -55,7 +62,8 @@ document.addEventListener('DOMContentLoaded', () => {
     document.getElementById('sub').innerHTML = '<li><a href="/industries/manufacturing/">Manufacturing</a></li>';
   });
 });
-""" % json.dumps(CONTENT)
+"""
+)
 
 
 def js_site(extra_js: str = "") -> dict[str, Page]:
@@ -85,24 +93,35 @@ async def test_the_same_site_with_rendering_off_gets_the_honest_static_answer(se
     assert result.statuses() == ("needs_review", "needs_review", "needs_review")
     assert "look built by JavaScript and were not rendered (--render never)" in result.reasons("2.2")
     assert result.document["run"]["pages_rendered"] == 0
-    assert [path for _, path, _ in server.requests if path != "/robots.txt" and not path.startswith("/sitemap")] == ["/"]
+    assert [path for _, path, _ in server.requests if path != "/robots.txt" and not path.startswith("/sitemap")] == [
+        "/"
+    ]
 
 
 async def test_server_rendered_site_is_rarely_rendered_in_auto_mode(serve: Any, audit: Any) -> None:
     analytics = '<script src="/analytics.js" async></script>'
-    routes = {path: Page(str(p.body).replace("</head>", analytics + "</head>"), p.status, p.content_type) if p.content_type.startswith("text/html") else p
-              for path, p in classic_site().items()}
+    routes = {
+        path: Page(str(p.body).replace("</head>", analytics + "</head>"), p.status, p.content_type)
+        if p.content_type.startswith("text/html")
+        else p
+        for path, p in classic_site().items()
+    }
     routes["/analytics.js"] = Page("window.dataLayer = [];", content_type="application/javascript")
     server = serve(routes)
     result = await audit(server.url("/"), render="auto")
     run = result.document["run"]
     share = run["pages_rendered"] / run["pages_fetched"]
-    print(f"auto mode rendered {run['pages_rendered']} of {run['pages_fetched']} pages ({share:.0%}) of a server-rendered site")
+    print(
+        f"auto mode rendered {run['pages_rendered']} of {run['pages_fetched']} pages ({share:.0%}) of a "
+        "server-rendered site"
+    )
     assert share < 0.3
     assert result.statuses() == ("met", "met", "met")
 
 
-async def test_evidence_screenshots_are_pngs_whose_hashes_match_the_export(serve: Any, audit: Any, tmp_path: Path) -> None:
+async def test_evidence_screenshots_are_pngs_whose_hashes_match_the_export(
+    serve: Any, audit: Any, tmp_path: Path
+) -> None:
     server = serve(classic_site())
     result = await audit(server.url("/"), screenshots=True)
     items = [e for c in ("3.1", "2.2", "3.2") for e in result.document["checks"][c]["evidence"]]
@@ -131,20 +150,26 @@ async def test_rendered_page_cannot_reach_loopback_or_out_of_scope_hosts(serve: 
         fetch('http://127.0.0.1:{internal.port}/secret.js').catch(() => {{}});
         fetch('http://tracker.example/collect').catch(() => {{}});
         fetch('http://static.partner.test:{internal.port}/secret.js').catch(() => {{}});
-        const s = document.createElement('script'); s.src = 'http://127.0.0.1:{internal.port}/secret.js'; document.head.appendChild(s);
+        const s = document.createElement('script'); s.src = 'http://127.0.0.1:{internal.port}/secret.js';
+        document.head.appendChild(s);
         """
         site = SiteServer(js_site(leak), host="127.0.0.2").start()
         try:
             names = {"partner.test": "127.0.0.2", "tracker.example": "127.0.0.2", "static.partner.test": "127.0.0.1"}
             resolver = StaticResolver(names, strict=True)
-            result = await audit(f"http://partner.test:{site.port}/", resolver=resolver, policy=_OnlyTheSite(), allow_private=False)
+            result = await audit(
+                f"http://partner.test:{site.port}/", resolver=resolver, policy=_OnlyTheSite(), allow_private=False
+            )
         finally:
             site.stop()
         assert internal.requests == []
         assert result.status("2.2") == "met"  # the site itself rendered fine
         notes = " ".join(result.document["run"]["notes"])
         # in scope but resolving to loopback: refused by destination safety
-        assert f"http://static.partner.test:{internal.port}/secret.js (refused destination static.partner.test: loopback address 127.0.0.1)" in notes
+        assert (
+            f"http://static.partner.test:{internal.port}/secret.js (refused destination static.partner.test: "
+            "loopback address 127.0.0.1)" in notes
+        )
         # a bare loopback address is not the partner's site either
         assert f"http://127.0.0.1:{internal.port}/secret.js (outside the partner's site (partner.test))" in notes
         assert "http://tracker.example/collect (outside the partner's site (partner.test))" in notes
@@ -164,10 +189,28 @@ async def test_missing_browser_falls_back_to_static_and_asks_for_review(serve: A
     ("html", "reason"),
     [
         (SHELL, "empty application root: content is built by scripts"),
-        ('<html><body><div id="__next"></div><script id="__NEXT_DATA__" type="application/json">{}</script></body></html>', "empty application root: content is built by scripts"),
-        ("<html><body><noscript>You need to enable JavaScript to run this app.</noscript><p>Loading</p><script src=a.js></script></body></html>", "page asks for JavaScript"),
-        ("<html><body><nav><button>Menu</button></nav><main>" + "<p>Plenty of server-rendered words here. </p>" * 20 + "<a href=/a>a</a></main><script src=m.js></script></body></html>", "navigation without links: menu built by scripts"),
-        ("<html><body><nav><a href=/a>A</a><a href=/b>B</a></nav><main>" + "<p>Server-rendered article text. </p>" * 20 + "</main><script src=x.js></script></body></html>", None),
+        (
+            '<html><body><div id="__next"></div><script id="__NEXT_DATA__" type="application/json">{}</script>'
+            "</body></html>",
+            "empty application root: content is built by scripts",
+        ),
+        (
+            "<html><body><noscript>You need to enable JavaScript to run this app.</noscript><p>Loading</p>"
+            "<script src=a.js></script></body></html>",
+            "page asks for JavaScript",
+        ),
+        (
+            "<html><body><nav><button>Menu</button></nav><main>"
+            + "<p>Plenty of server-rendered words here. </p>" * 20
+            + "<a href=/a>a</a></main><script src=m.js></script></body></html>",
+            "navigation without links: menu built by scripts",
+        ),
+        (
+            "<html><body><nav><a href=/a>A</a><a href=/b>B</a></nav><main>"
+            + "<p>Server-rendered article text. </p>" * 20
+            + "</main><script src=x.js></script></body></html>",
+            None,
+        ),
         ("<html><body><p>Short page without any scripts.</p></body></html>", None),
     ],
 )

@@ -13,8 +13,8 @@ from typing import Any
 from playwright.async_api import async_playwright
 from warcio.archiveiterator import ArchiveIterator
 
+from auditcrawl.crawler import LAUNCH_ARGS
 from auditcrawl.report import link, render_report
-from crawler import LAUNCH_ARGS
 
 from .sites import AS_OF, classic_site, days_ago, page, published
 
@@ -29,11 +29,17 @@ def hostile_site() -> dict[str, Any]:
 
     routes = classic_site()
     routes["/case-studies/contoso-predictive-maintenance/"] = page(
-        escape(HOSTILE_1), """<article><h1>Case study: Contoso Motors</h1><p>OPC UA data to AWS IoT SiteWise;
-        predictive maintenance cut unplanned downtime 30%.</p></article>""", head=published(days_ago(100)))
+        escape(HOSTILE_1),
+        """<article><h1>Case study: Contoso Motors</h1><p>OPC UA data to AWS IoT SiteWise;
+        predictive maintenance cut unplanned downtime 30%.</p></article>""",
+        head=published(days_ago(100)),
+    )
     routes["/case-studies/fabrikam-plm/"] = page(
-        escape(HOSTILE_2), """<article><h1>Customer story: Fabrikam</h1><p>Siemens Teamcenter PLM on Amazon EC2; the bill
-        of materials flows to the MES.</p></article>""", head=published(days_ago(200)))
+        escape(HOSTILE_2),
+        """<article><h1>Customer story: Fabrikam</h1><p>Siemens Teamcenter PLM on Amazon EC2; the bill
+        of materials flows to the MES.</p></article>""",
+        head=published(days_ago(200)),
+    )
     return routes
 
 
@@ -70,7 +76,10 @@ async def test_report_shows_verdicts_and_hostile_titles_as_text(serve: Any, audi
 
 def test_report_links_are_http_only() -> None:
     assert str(link("javascript:alert(1)")) == "javascript:alert(1)"
-    assert str(link('https://p.com/a"><b>')) == '<a href="https://p.com/a&#34;&gt;&lt;b&gt;" rel="noopener noreferrer">https://p.com/a&#34;&gt;&lt;b&gt;</a>'
+    assert (
+        str(link('https://p.com/a"><b>'))
+        == '<a href="https://p.com/a&#34;&gt;&lt;b&gt;" rel="noopener noreferrer">https://p.com/a&#34;&gt;&lt;b&gt;</a>'
+    )
 
 
 async def test_warc_has_a_response_for_every_evidence_url(serve: Any, audit: Any, tmp_path: Path) -> None:
@@ -82,7 +91,9 @@ async def test_warc_has_a_response_for_every_evidence_url(serve: Any, audit: Any
     with warc.open("rb") as stream:
         for record in ArchiveIterator(stream):
             if record.rec_type == "response":
-                responses[record.rec_headers.get_header("WARC-Target-URI")] = record.rec_headers.get_header("WARC-Record-ID")
+                responses[record.rec_headers.get_header("WARC-Target-URI")] = record.rec_headers.get_header(
+                    "WARC-Record-ID"
+                )
                 assert record.http_headers.get_statuscode()
             elif record.rec_type == "request":
                 requests += 1
@@ -97,12 +108,31 @@ def test_bundle_verifies_and_a_tampered_one_fails(serve: Any, tmp_path: Path) ->
     server = serve(classic_site())
     db = f"sqlite:///{tmp_path}/b.db"
     env = {**os.environ, "COLUMNS": "200"}
-    crawl = subprocess.run([str(BIN), "crawl", server.url("/"), "--db", db, "--allow-private", "--delay", "0", "--as-of", AS_OF.isoformat(),
-                            "--json", str(tmp_path / "run.json")], capture_output=True, text=True, env=env)
+    crawl = subprocess.run(
+        [
+            str(BIN),
+            "crawl",
+            server.url("/"),
+            "--db",
+            db,
+            "--allow-private",
+            "--delay",
+            "0",
+            "--as-of",
+            AS_OF.isoformat(),
+            "--json",
+            str(tmp_path / "run.json"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert crawl.returncode == 0, crawl.stderr
     run_id = json.loads((tmp_path / "run.json").read_text())["run"]["id"]
     bundle = tmp_path / "evidence.zip"
-    made = subprocess.run([str(BIN), "bundle", run_id, "--out", str(bundle), "--db", db], capture_output=True, text=True, env=env)
+    made = subprocess.run(
+        [str(BIN), "bundle", run_id, "--out", str(bundle), "--db", db], capture_output=True, text=True, env=env
+    )
     assert made.returncode == 0, made.stderr
     with zipfile.ZipFile(bundle) as archive:
         names = set(archive.namelist())
@@ -127,7 +157,7 @@ def test_bundle_verifies_and_a_tampered_one_fails(serve: Any, tmp_path: Path) ->
     shown = subprocess.run([str(BIN), "show", run_id, "--db", db], capture_output=True, text=True, env=env)
     assert shown.returncode == 0 and "3.1  met" in shown.stdout and "3.2  met" in shown.stdout
     report_file = tmp_path / "r.html"
-    reported = subprocess.run([str(BIN), "report", run_id, "--out", str(report_file), "--db", db], capture_output=True, text=True, env=env)
+    reported = subprocess.run(
+        [str(BIN), "report", run_id, "--out", str(report_file), "--db", db], capture_output=True, text=True, env=env
+    )
     assert reported.returncode == 0 and "<!doctype html>" in report_file.read_text()
-
-

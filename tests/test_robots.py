@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from auditcrawl.crawler import Fetcher, Network, RobotsResponse, RobotsRules, StaticResolver, product_token
 from auditcrawl.settings import CrawlSettings
 from auditcrawl.siteserver import Page
-from crawler import Fetcher, Network, RobotsResponse, RobotsRules, StaticResolver, product_token
 
 CASES = Path(__file__).resolve().parents[2] / "shared" / "robots-conformance" / "cases.json"
 
@@ -63,8 +63,11 @@ def _cases() -> list[dict[str, Any]]:
 def test_google_conformance_cases() -> None:
     """Google's robots.txt parser tests, read from the shared set: at least 140 of 145 decided alike."""
     failed = {
-        c["id"] for c in _cases()
-        if RobotsRules.from_response(RobotsResponse(200, c["robots_txt"].encode("utf-8"))).allowed(c["url"], c["user_agent"])
+        c["id"]
+        for c in _cases()
+        if RobotsRules.from_response(RobotsResponse(200, c["robots_txt"].encode("utf-8"))).allowed(
+            c["url"], c["user_agent"]
+        )
         is not c["expected_allowed"]
     }
     assert 145 - len(failed) >= 140, f"{145 - len(failed)}/145 robots.txt conformance cases pass"
@@ -90,7 +93,9 @@ async def test_conformance_over_http_through_inspect(serve: Any) -> None:
             parts = urlsplit(c["url"])
             path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~") + (f"?{parts.query}" if parts.query else "")
             urls.append(f"http://case{c['id']}.test:{server.port}{path}")
-        settings = Settings(crawl=CrawlSettings(delay=0, retries=0, allow_private=True, user_agent=agent, concurrency=8))
+        settings = Settings(
+            crawl=CrawlSettings(delay=0, retries=0, allow_private=True, user_agent=agent, concurrency=8)
+        )
         records = [r async for r in inspect_urls(urls, settings, network=Network(resolver=resolver))]
         agreed += sum((r["robots"] == "allowed") is c["expected_allowed"] for r, c in zip(records, group, strict=True))
     print(f"{agreed}/145 robots.txt decisions agree with Google's parser over HTTP")
@@ -98,8 +103,14 @@ async def test_conformance_over_http_through_inspect(serve: Any) -> None:
 
 
 async def test_robots_fetched_once_per_origin_and_crawl_delay_applied(serve: Any) -> None:
-    server = serve({"/robots.txt": Page("User-agent: *\nCrawl-delay: 0.3\nDisallow: /no\n", content_type="text/plain"),
-                    "/a": Page("a"), "/b": Page("b"), "/no": Page("secret")})
+    server = serve(
+        {
+            "/robots.txt": Page("User-agent: *\nCrawl-delay: 0.3\nDisallow: /no\n", content_type="text/plain"),
+            "/a": Page("a"),
+            "/b": Page("b"),
+            "/no": Page("secret"),
+        }
+    )
     async with Fetcher(CrawlSettings(delay=0, retries=0, allow_private=True)) as fetcher:
         started = time.monotonic()
         a = await fetcher.fetch(server.url("/a"), accept=None)

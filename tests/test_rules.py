@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime
 
 import pytest
 
+from auditcrawl.crawler import CrawledPage, CrawlGraph, CrawlOutcome, Edge, FetchResult, parse_html
+from auditcrawl.rules import (
+    PageFacts,
+    analyse_page,
+    classify_kind,
+    detect_categories,
+    evaluate,
+    gate_reason,
+    load_vocabulary,
+    publication_date,
+)
 from auditcrawl.settings import AuditSettings
-from crawler import CrawlGraph, CrawlOutcome, Edge, FetchResult, parse_html
-from crawler import CrawledPage
-from rules import PageFacts, analyse_page, classify_kind, detect_categories, evaluate, gate_reason, load_vocabulary, publication_date
 
 V = load_vocabulary()
 AS_OF = date(2026, 6, 1)
@@ -32,7 +41,12 @@ def parsed(title: str = "", body: str = "", head: str = "", url: str = "https://
         ("https://p.com/blog/", "Blog", "", "listing"),
         ("https://p.com/blog/category/iot/", "IoT", "", "listing"),
         ("https://blog.p.com/2026/05/opc-ua", "OPC UA", "", "thought_leadership"),
-        ("https://p.com/x", "X", '<script type="application/ld+json">{"@type": "BlogPosting"}</script>', "thought_leadership"),
+        (
+            "https://p.com/x",
+            "X",
+            '<script type="application/ld+json">{"@type": "BlogPosting"}</script>',
+            "thought_leadership",
+        ),
         ("https://p.com/x", "X", '<meta property="og:type" content="article">', "thought_leadership"),
         ("https://p.com/x", "Webinar: smart factories", "", "thought_leadership"),
         ("https://p.com/industries/manufacturing/", "Manufacturing", "", "landing_page"),
@@ -63,8 +77,14 @@ def test_categories(heads: str, body: str, expected: set[str]) -> None:
     assert set(detect_categories(heads, body, V)) == expected
 
 
-LEADGEN = '<form><input name="name"><input type="email" name="email"><input name="company"><button>Download the case study</button></form>'
-CONTACT = '<form><input name="name"><input type="email" name="email"><textarea name="msg"></textarea><button>Send</button></form>'
+LEADGEN = (
+    '<form><input name="name"><input type="email" name="email"><input name="company">'
+    "<button>Download the case study</button></form>"
+)
+CONTACT = (
+    '<form><input name="name"><input type="email" name="email"><textarea name="msg"></textarea>'
+    "<button>Send</button></form>"
+)
 LONG = "<p>" + "The plant connected its presses and measured results. " * 60 + "</p>"
 
 
@@ -74,8 +94,18 @@ LONG = "<p>" + "The plant connected its presses and measured results. " * 60 + "
         (200, [], "<p>Full story.</p>", None),
         (401, [], "", "HTTP 401: authentication required"),
         (403, [], "", "HTTP 403: access forbidden"),
-        (200, ["https://p.com/account/login?next=/cs/a"], "<p>Sign in</p>", "redirected to a login page (https://p.com/account/login?next=/cs/a)"),
-        (200, [], "<p>Teaser.</p>" + LEADGEN, "content behind a lead-generation form (3 fields, 'Download the case study')"),
+        (
+            200,
+            ["https://p.com/account/login?next=/cs/a"],
+            "<p>Sign in</p>",
+            "redirected to a login page (https://p.com/account/login?next=/cs/a)",
+        ),
+        (
+            200,
+            [],
+            "<p>Teaser.</p>" + LEADGEN,
+            "content behind a lead-generation form (3 fields, 'Download the case study')",
+        ),
         (200, [], LONG + LEADGEN, None),  # a long page with a form beside it is public
         (200, [], "<p>Short story.</p>" + CONTACT, None),  # a contact form is not a gate
         (200, [], '<form><input name="u"><input type="password" name="p"></form>', "content behind a login form"),
@@ -89,20 +119,44 @@ def test_gating(status: int, redirects: list[str], body: str, gated: str | None)
 @pytest.mark.parametrize(
     ("head", "body", "expected"),
     [
-        ('<script type="application/ld+json">{"@type":"Article","datePublished":"2025-03-04","dateModified":"2026-05-30"}</script>', "", (date(2025, 3, 4), "json-ld")),
-        ('<script type="application/ld+json">{"@type":"Article","dateModified":"2026-05-30"}</script>', "<p>Posted 2 January 2024</p>", (date(2024, 1, 2), "htmldate")),
+        (
+            '<script type="application/ld+json">'
+            '{"@type":"Article","datePublished":"2025-03-04","dateModified":"2026-05-30"}</script>',
+            "",
+            (date(2025, 3, 4), "json-ld"),
+        ),
+        (
+            '<script type="application/ld+json">{"@type":"Article","dateModified":"2026-05-30"}</script>',
+            "<p>Posted 2 January 2024</p>",
+            (date(2024, 1, 2), "htmldate"),
+        ),
         ('<meta property="article:published_time" content="2025-11-20T10:00:00Z">', "", (date(2025, 11, 20), "meta")),
-        ("", "<article><p>Published 12 March 2025</p></article><footer>Last updated: 30 May 2026 © 2026</footer>", (date(2025, 3, 12), "htmldate")),
+        (
+            "",
+            "<article><p>Published 12 March 2025</p></article><footer>Last updated: 30 May 2026 © 2026</footer>",
+            (date(2025, 3, 12), "htmldate"),
+        ),
         ("", "<footer>© 2026 Acme</footer>", None),
         ('<meta property="article:published_time" content="2027-01-01">', "", None),  # after the audit date
         # A UTC timestamp late on the publisher's evening: the page's local stamp of the same instant gives the day.
-        ('<meta property="article:published_time" content="2025-11-21T02:11:03+00:00">',
-         '<time datetime="2025-11-20T21:11:03-05:00">November 20, 2025</time>', (date(2025, 11, 20), "meta")),
-        ('<meta property="article:published_time" content="2025-11-21T02:11:03Z">',
-         '<time datetime="2025-11-19T09:00:00-05:00">November 19</time>', (date(2025, 11, 21), "meta")),  # another instant
+        (
+            '<meta property="article:published_time" content="2025-11-21T02:11:03+00:00">',
+            '<time datetime="2025-11-20T21:11:03-05:00">November 20, 2025</time>',
+            (date(2025, 11, 20), "meta"),
+        ),
+        (
+            '<meta property="article:published_time" content="2025-11-21T02:11:03Z">',
+            '<time datetime="2025-11-19T09:00:00-05:00">November 19</time>',
+            (date(2025, 11, 21), "meta"),
+        ),  # another instant
         # An article's own footer holds its date; the page's footer is dropped.
-        ("", '<article><h1>Notes</h1><p>Plant-floor notes.</p><footer>Posted <time datetime="2025-02-03">3 February 2025</time>'
-             "</footer></article><footer>Last updated 30 May 2026 © 2026</footer>", (date(2025, 2, 3), "htmldate")),
+        (
+            "",
+            "<article><h1>Notes</h1><p>Plant-floor notes.</p>"
+            '<footer>Posted <time datetime="2025-02-03">3 February 2025</time>'
+            "</footer></article><footer>Last updated 30 May 2026 © 2026</footer>",
+            (date(2025, 2, 3), "htmldate"),
+        ),
     ],
 )
 def test_publication_dates(head: str, body: str, expected: tuple[date, str] | None) -> None:
@@ -113,14 +167,28 @@ def test_publication_dates(head: str, body: str, expected: tuple[date, str] | No
 
 
 def test_a_page_declaring_its_encoding_in_an_xml_declaration_is_dated() -> None:
-    html = '<?xml version="1.0" encoding="utf-8"?>\n<html><head><title>t</title></head><body><article><p>Published 12 March 2025</p></article></body></html>'
+    html = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<html><head><title>t</title></head>'
+        "<body><article><p>Published 12 March 2025</p></article></body></html>"
+    )
     page = parse_html(html, "https://p.com/post")
     found = publication_date(html, "https://p.com/post", page, V, AS_OF)
     assert found is not None and (found.published, found.source) == (date(2025, 3, 12), "htmldate")
 
 
-def _facts(url: str, kind: str, *, categories: list[str] | None = None, published: date | None = None, aws: bool = True) -> PageFacts:
-    f = PageFacts(url=url, final_url=url, status=200, content_type="text/html", fetched_at=datetime.now(UTC), depth=1, source="link", offsite=False)
+def _facts(
+    url: str, kind: str, *, categories: list[str] | None = None, published: date | None = None, aws: bool = True
+) -> PageFacts:
+    f = PageFacts(
+        url=url,
+        final_url=url,
+        status=200,
+        content_type="text/html",
+        fetched_at=datetime.now(UTC),
+        depth=1,
+        source="link",
+        offsite=False,
+    )
     f.kind, f.kind_reasons = kind, ["test"]  # type: ignore[assignment]
     f.categories = categories if categories is not None else ["production"]
     f.published = published
@@ -131,7 +199,9 @@ def _facts(url: str, kind: str, *, categories: list[str] | None = None, publishe
 def _outcome(edges: list[tuple[str, str]], limits: list[str] | None = None) -> CrawlOutcome:
     home = "https://p.com/"
     outcome = CrawlOutcome(home_url=home, graph=CrawlGraph.of(home, [Edge(a, b, "", "main") for a, b in edges]))
-    outcome.home = CrawledPage.from_fetch(FetchResult(url=home, final_url=home, status=200, content_type="text/html", body=b"<html></html>"))
+    outcome.home = CrawledPage.from_fetch(
+        FetchResult(url=home, final_url=home, status=200, content_type="text/html", body=b"<html></html>")
+    )
     outcome.limits_hit = limits or []
     return outcome
 
@@ -139,7 +209,9 @@ def _outcome(edges: list[tuple[str, str]], limits: list[str] | None = None) -> C
 def test_undated_candidates_make_3_2_needs_review() -> None:
     a, b = "https://p.com/blog/a", "https://p.com/blog/b"
     facts = {a: _facts(a, "thought_leadership", published=date(2026, 5, 1)), b: _facts(b, "thought_leadership")}
-    result = evaluate(facts, _outcome([("https://p.com/", a), ("https://p.com/", b)]), AuditSettings(as_of=AS_OF))["3.2"]
+    result = evaluate(facts, _outcome([("https://p.com/", a), ("https://p.com/", b)]), AuditSettings(as_of=AS_OF))[
+        "3.2"
+    ]
     assert result.status == "needs_review"
     assert result.rejected[0].url == b and result.rejected[0].reasons[0] == "undated: no publication date on the page"
 
@@ -154,9 +226,17 @@ def test_limits_hit_turn_not_met_into_needs_review() -> None:
 
 
 def test_case_study_beyond_the_click_limit_is_not_easily_discoverable() -> None:
-    chain = ["https://p.com/", "https://p.com/1", "https://p.com/2", "https://p.com/3", "https://p.com/4", "https://p.com/case-studies/deep"]
+    chain = [
+        "https://p.com/",
+        "https://p.com/1",
+        "https://p.com/2",
+        "https://p.com/3",
+        "https://p.com/4",
+        "https://p.com/case-studies/deep",
+    ]
     facts = {u: _facts(u, "case_study") for u in chain[-1:]}
-    result = evaluate(facts, _outcome(list(zip(chain, chain[1:]))), AuditSettings(as_of=AS_OF, min_case_studies=1))["2.2"]
+    edges = list(itertools.pairwise(chain))
+    result = evaluate(facts, _outcome(edges), AuditSettings(as_of=AS_OF, min_case_studies=1))["2.2"]
     assert result.status == "not_met"
     assert result.rejected[0].reasons[0] == "5 clicks from the home page (more than 4)"
 
@@ -170,8 +250,19 @@ def test_landing_page_without_aws_mention_needs_review() -> None:
 
 
 def test_analyse_page_dates_only_candidates() -> None:
-    html = b'<html><head><title>About</title><meta property="article:published_time" content="2026-01-01"></head><body></body></html>'
-    page = CrawledPage.from_fetch(FetchResult(url="https://p.com/about/", final_url="https://p.com/about/", status=200, content_type="text/html", body=html))
+    html = (
+        b'<html><head><title>About</title><meta property="article:published_time" content="2026-01-01">'
+        b"</head><body></body></html>"
+    )
+    page = CrawledPage.from_fetch(
+        FetchResult(
+            url="https://p.com/about/",
+            final_url="https://p.com/about/",
+            status=200,
+            content_type="text/html",
+            body=html,
+        )
+    )
     assert analyse_page(page, AS_OF).published is None
     assert analyse_page(page, AS_OF, date_all=True).published == date(2026, 1, 1)
 
@@ -207,8 +298,10 @@ def test_3_2_expiring_when_the_deciding_item_ages_out_soon() -> None:
         (["aws iot sitewise", "sitewise edge"], False, "AWS IoT SiteWise Edge", ["aws iot sitewise"]),
     ],
 )
-def test_term_matcher_with_and_without_prepared_text(terms: list[str], case_sensitive: bool, text: str, found: list[str]) -> None:
-    from rules._vocab import TermMatcher, Text
+def test_term_matcher_with_and_without_prepared_text(
+    terms: list[str], case_sensitive: bool, text: str, found: list[str]
+) -> None:
+    from auditcrawl.rules._vocab import TermMatcher, Text
 
     matcher = TermMatcher(terms, case_sensitive=case_sensitive)
     assert matcher.find(text) == found
@@ -226,11 +319,27 @@ def test_every_partnership_pattern_names_a_cue(lang: str) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "categories", "source", "candidate"),
-    [("other", [], "link", False), ("other", ["production"], "link", True), ("case_study", [], "link", True),
-     ("other", [], "seed", True), ("other", [], "claim", True), ("listing", [], "sitemap", True)],
+    [
+        ("other", [], "link", False),
+        ("other", ["production"], "link", True),
+        ("case_study", [], "link", True),
+        ("other", [], "seed", True),
+        ("other", [], "claim", True),
+        ("listing", [], "sitemap", True),
+    ],
 )
 def test_evidence_candidates(kind: str, categories: list[str], source: str, candidate: bool) -> None:
     """Pages that are not candidates live in storage only during a crawl: the checks never cite them."""
-    f = PageFacts(url="https://p.com/x", final_url="https://p.com/x", status=200, content_type="text/html",
-                  fetched_at=datetime.now(UTC), depth=1, source=source, offsite=False, kind=kind, categories=categories)  # type: ignore[arg-type]
+    f = PageFacts(
+        url="https://p.com/x",
+        final_url="https://p.com/x",
+        status=200,
+        content_type="text/html",
+        fetched_at=datetime.now(UTC),
+        depth=1,
+        source=source,
+        offsite=False,
+        kind=kind,
+        categories=categories,
+    )  # type: ignore[arg-type]
     assert f.evidence_candidate is candidate

@@ -8,9 +8,17 @@ from typing import Any
 import httpx
 import pytest
 
+from auditcrawl.crawler import (
+    AddressPolicy,
+    Fetcher,
+    Network,
+    StaticResolver,
+    canonicalize,
+    guarded_transport,
+    refusal_reason,
+)
 from auditcrawl.settings import CrawlSettings
 from auditcrawl.siteserver import Page
-from crawler import AddressPolicy, Fetcher, Network, StaticResolver, canonicalize, guarded_transport, refusal_reason
 
 
 @pytest.mark.parametrize(
@@ -51,7 +59,9 @@ def test_address_table(address: str, refused: str | None) -> None:
         assert reason is not None and refused in reason
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "2130706433", "0x7f.0.0.1", "0177.0.0.1", "localhost", "[::1]", "private.example"])
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "2130706433", "0x7f.0.0.1", "0177.0.0.1", "localhost", "[::1]", "private.example"]
+)
 async def test_loopback_spellings_and_names_are_refused_by_default(serve: Any, host: str) -> None:
     server = serve({"/": Page("hello")})
     resolver = StaticResolver({"private.example": "127.0.0.1"})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditcrawl.crawler import StaticResolver
 from auditcrawl.siteserver import Page
-from crawler import StaticResolver
 
 from . import sites
 from .conftest import LoopbackTransport
@@ -18,7 +18,10 @@ async def test_classic_partner_site_meets_all_three(serve: Any, audit: Any) -> N
     u = server.url
     assert result.statuses() == ("met", "met", "met")
     assert result.evidence_urls("3.1") == {u("/industries/manufacturing/")}
-    assert result.evidence_urls("2.2") == {u("/case-studies/contoso-predictive-maintenance/"), u("/case-studies/fabrikam-plm/")}
+    assert result.evidence_urls("2.2") == {
+        u("/case-studies/contoso-predictive-maintenance/"),
+        u("/case-studies/fabrikam-plm/"),
+    }
     assert result.evidence_urls("3.2") == {u("/blog/digital-twins-on-aws/"), u("/blog/opc-ua-edge/")}
     assert "not industrial" in result.rejected("2.2")[u("/case-studies/woodgrove-bank/")][0]
     assert "not industrial" in result.rejected("3.2")[u("/blog/cost-optimisation-tips/")][0]
@@ -45,7 +48,10 @@ async def test_landing_page_not_linked_from_home_is_not_met(serve: Any, audit: A
     landing = server.url("/industries/manufacturing/")
     assert result.evidence_urls("3.1") == set()
     assert result.rejected("3.1")[landing][0] == "not linked from the home page (found only in the sitemap)"
-    assert result.document["checks"]["3.1"]["summary"] == "An industrial practice page exists but is not reachable from home"
+    assert (
+        result.document["checks"]["3.1"]["summary"]
+        == "An industrial practice page exists but is not reachable from home"
+    )
 
 
 async def test_gated_case_studies_are_not_public(serve: Any, audit: Any) -> None:
@@ -58,11 +64,13 @@ async def test_gated_case_studies_are_not_public(serve: Any, audit: Any) -> None
     )
     login_redirect = Page("", status=302, headers={"Location": "/account/login?next=/case-studies/fabrikam-plm/"})
     login = page("Sign in", '<h1>Sign in</h1><form><input name="user"><input name="password" type="password"></form>')
-    routes = classic_site(**{
-        "/case-studies/contoso-predictive-maintenance/": leadgen,
-        "/case-studies/fabrikam-plm/": login_redirect,
-        "/account/login": login,
-    })
+    routes = classic_site(
+        **{
+            "/case-studies/contoso-predictive-maintenance/": leadgen,
+            "/case-studies/fabrikam-plm/": login_redirect,
+            "/account/login": login,
+        }
+    )
     server = serve(routes)
     result = await audit(server.url("/"))
     assert result.status("2.2") == "not_met"
@@ -77,10 +85,12 @@ async def test_gated_case_studies_are_not_public(serve: Any, audit: Any) -> None
 
 async def test_login_redirect_marks_the_case_study_gated(serve: Any, audit: Any) -> None:
     login = page("Sign in", '<h1>Sign in</h1><form><input name="user"><input name="pw" type="password"></form>')
-    routes = classic_site(**{
-        "/case-studies/fabrikam-plm/": Page("", status=302, headers={"Location": "/account/login"}),
-        "/account/login": login,
-    })
+    routes = classic_site(
+        **{
+            "/case-studies/fabrikam-plm/": Page("", status=302, headers={"Location": "/account/login"}),
+            "/account/login": login,
+        }
+    )
     server = serve(routes)
     result = await audit(server.url("/"))
     assert result.status("2.2") == "not_met"
@@ -94,7 +104,8 @@ async def test_stale_posts_with_recent_last_updated_footer(serve: Any, audit: An
         "Digital twins on AWS",
         """<article><h1>Digital twins on AWS</h1><p>A digital twin of a production line with AWS IoT TwinMaker,
         Industrial IoT data from the shop floor and predictive maintenance.</p></article>""",
-        head=published(days_ago(400)), footer=footer,
+        head=published(days_ago(400)),
+        footer=footer,
     )
     old_opcua = page(
         "OPC UA at the edge",
@@ -107,7 +118,9 @@ async def test_stale_posts_with_recent_last_updated_footer(serve: Any, audit: An
     result = await audit(server.url("/"))
     assert result.status("3.2") == "not_met"
     rejected = result.rejected("3.2")
-    assert rejected[server.url("/blog/digital-twins-on-aws/")][0].startswith(f"published {days_ago(400)}, before the window")
+    assert rejected[server.url("/blog/digital-twins-on-aws/")][0].startswith(
+        f"published {days_ago(400)}, before the window"
+    )
     assert rejected[server.url("/blog/opc-ua-edge/")][0].startswith(f"published {days_ago(500)}, before the window")
 
 
@@ -131,16 +144,44 @@ async def test_dedicated_industrial_consultancy_home_counts(serve: Any, audit: A
 
 
 async def test_generic_it_partner_meets_nothing(serve: Any, audit: Any) -> None:
-    nav = '<nav><a href="/">Home</a> <a href="/services/">Services</a> <a href="/customers/">Customers</a> <a href="/blog/">Blog</a></nav>'
-    home = page("Bluesky IT | AWS consulting", "<h1>Cloud for every business</h1><p>Migrations, DevOps, data.</p>", nav=nav)
+    nav = (
+        '<nav><a href="/">Home</a> <a href="/services/">Services</a> <a href="/customers/">Customers</a> '
+        '<a href="/blog/">Blog</a></nav>'
+    )
+    home = page(
+        "Bluesky IT | AWS consulting", "<h1>Cloud for every business</h1><p>Migrations, DevOps, data.</p>", nav=nav
+    )
     routes = {
         "/": home,
-        "/services/": page("Services", "<h1>Services</h1><p>Cloud migration, DevOps, managed services for retail and banking.</p>", nav=nav),
-        "/customers/": page("Customers", '<h1>Customers</h1><a href="/customers/shopco/">ShopCo</a> <a href="/customers/bankco/">BankCo</a>', nav=nav),
-        "/customers/shopco/": page("ShopCo case study", "<h1>Case study: ShopCo</h1><p>An e-commerce site on Amazon ECS.</p>", nav=nav, head=published(days_ago(40))),
-        "/customers/bankco/": page("BankCo case study", "<h1>Case study: BankCo</h1><p>A data warehouse on Amazon Redshift.</p>", nav=nav, head=published(days_ago(60))),
+        "/services/": page(
+            "Services",
+            "<h1>Services</h1><p>Cloud migration, DevOps, managed services for retail and banking.</p>",
+            nav=nav,
+        ),
+        "/customers/": page(
+            "Customers",
+            '<h1>Customers</h1><a href="/customers/shopco/">ShopCo</a> <a href="/customers/bankco/">BankCo</a>',
+            nav=nav,
+        ),
+        "/customers/shopco/": page(
+            "ShopCo case study",
+            "<h1>Case study: ShopCo</h1><p>An e-commerce site on Amazon ECS.</p>",
+            nav=nav,
+            head=published(days_ago(40)),
+        ),
+        "/customers/bankco/": page(
+            "BankCo case study",
+            "<h1>Case study: BankCo</h1><p>A data warehouse on Amazon Redshift.</p>",
+            nav=nav,
+            head=published(days_ago(60)),
+        ),
         "/blog/": page("Blog", '<h1>Blog</h1><a href="/blog/kubernetes-tips/">Kubernetes tips</a>', nav=nav),
-        "/blog/kubernetes-tips/": page("Kubernetes tips", "<h1>Kubernetes tips</h1><p>Five tips for EKS.</p>", nav=nav, head=published(days_ago(20))),
+        "/blog/kubernetes-tips/": page(
+            "Kubernetes tips",
+            "<h1>Kubernetes tips</h1><p>Five tips for EKS.</p>",
+            nav=nav,
+            head=published(days_ago(20)),
+        ),
     }
     server = serve(routes)
     result = await audit(server.url("/"))
@@ -175,15 +216,23 @@ async def test_blog_on_a_subdomain_counts_as_the_partners_site(serve: Any, audit
     blog_home = f"http://{blog}:{server.port}/"
     home = page(
         "Acme Cloud | AWS consulting",
-        f'<h1>AWS consulting</h1><p><a href="/industries/manufacturing/">Industrial software</a> <a href="{blog_home}">Our blog</a></p>',
+        "<h1>AWS consulting</h1><p>"
+        f'<a href="/industries/manufacturing/">Industrial software</a> <a href="{blog_home}">Our blog</a></p>',
     )
-    routes = classic_site(**{"/": home, "/blog/": None, "/blog/digital-twins-on-aws/": None, "/blog/opc-ua-edge/": None})
-    routes.update({
-        f"{blog}/": page("Acme blog", '<h1>Blog</h1><a href="/2026/digital-twins/">Digital twins</a> <a href="/2026/opc-ua/">OPC UA</a>'),
-        f"{blog}/2026/digital-twins/": sites.POST_TWINS,
-        f"{blog}/2026/opc-ua/": sites.POST_OPCUA,
-        f"{blog}/robots.txt": sites.ROBOTS_OPEN,
-    })
+    routes = classic_site(
+        **{"/": home, "/blog/": None, "/blog/digital-twins-on-aws/": None, "/blog/opc-ua-edge/": None}
+    )
+    routes.update(
+        {
+            f"{blog}/": page(
+                "Acme blog",
+                '<h1>Blog</h1><a href="/2026/digital-twins/">Digital twins</a> <a href="/2026/opc-ua/">OPC UA</a>',
+            ),
+            f"{blog}/2026/digital-twins/": sites.POST_TWINS,
+            f"{blog}/2026/opc-ua/": sites.POST_OPCUA,
+            f"{blog}/robots.txt": sites.ROBOTS_OPEN,
+        }
+    )
     server.set_routes(routes)
     resolver = StaticResolver({host: "127.0.0.1", blog: "127.0.0.1"}, strict=True)
     result = await audit(f"http://{host}:{server.port}/", resolver=resolver)
@@ -211,9 +260,16 @@ async def test_off_site_evidence_is_fetched_one_hop(serve: Any, audit: Any) -> N
         """<h1>Contoso Motors improves OEE with AWS IoT SiteWise</h1><p>With partner Acme Cloud, Contoso connected
         its presses over OPC UA to AWS IoT SiteWise; predictive maintenance cut unplanned downtime 25%.</p>
         <a href="https://aws.amazon.com/solutions/case-studies/other-customer/">Another story</a>""",
-        head=published(days_ago(120)), nav="", footer="",
+        head=published(days_ago(120)),
+        nav="",
+        footer="",
     )
-    cs_index = page("Case studies | Acme Cloud", f'<h1>Case studies</h1><a href="/case-studies/contoso-predictive-maintenance/">Contoso</a> <a href="{aws_case}">Contoso on the AWS site</a>')
+    cs_index = page(
+        "Case studies | Acme Cloud",
+        "<h1>Case studies</h1>"
+        f'<a href="/case-studies/contoso-predictive-maintenance/">Contoso</a> <a href="{aws_case}">Contoso on '
+        "the AWS site</a>",
+    )
     server = serve({})
     routes = classic_site(**{"/case-studies/": cs_index, "/case-studies/fabrikam-plm/": None})
     routes["aws.amazon.com/solutions/case-studies/contoso-motors/"] = aws_page

@@ -42,13 +42,28 @@ def test_precedence_default_config_env_flag(
 
 def test_environment_reads_every_option() -> None:
     env = {
-        "AUDITCRAWL_DB": "sqlite:///x.db", "AUDITCRAWL_AS_OF": "2026-01-31", "AUDITCRAWL_DELAY": "0",
-        "AUDITCRAWL_CONCURRENCY": "7", "AUDITCRAWL_MAX_PAGES": "9", "AUDITCRAWL_RENDER": "never",
-        "AUDITCRAWL_USER_AGENT": "probe/1", "AUDITCRAWL_ALLOW_PRIVATE": "1",
+        "AUDITCRAWL_DB": "sqlite:///x.db",
+        "AUDITCRAWL_AS_OF": "2026-01-31",
+        "AUDITCRAWL_DELAY": "0",
+        "AUDITCRAWL_CONCURRENCY": "7",
+        "AUDITCRAWL_MAX_PAGES": "9",
+        "AUDITCRAWL_RENDER": "never",
+        "AUDITCRAWL_USER_AGENT": "probe/1",
+        "AUDITCRAWL_ALLOW_PRIVATE": "1",
     }
     s = load_settings(None, env, {})
-    assert (s.storage.db, s.audit.as_of, s.crawl.delay, s.crawl.concurrency) == ("sqlite:///x.db", date(2026, 1, 31), 0.0, 7)
-    assert (s.crawl.max_pages, s.crawl.render, s.crawl.user_agent, s.crawl.allow_private) == (9, "never", "probe/1", True)
+    assert (s.storage.db, s.audit.as_of, s.crawl.delay, s.crawl.concurrency) == (
+        "sqlite:///x.db",
+        date(2026, 1, 31),
+        0.0,
+        7,
+    )
+    assert (s.crawl.max_pages, s.crawl.render, s.crawl.user_agent, s.crawl.allow_private) == (
+        9,
+        "never",
+        "probe/1",
+        True,
+    )
 
 
 @pytest.mark.parametrize(
@@ -58,13 +73,20 @@ def test_environment_reads_every_option() -> None:
         ({}, {"as_of": "26/11/2026"}, None, "--as-of: expected a date YYYY-MM-DD, got '26/11/2026'"),
         ({}, {"render": "sometimes"}, None, "render must be one of auto, never, always, got 'sometimes'"),
         ({}, {"concurrency": 0}, None, "concurrency must be at least 1"),
-        ({"AUDITCRAWL_ALLOW_PRIVATE": "maybe"}, {}, None, "AUDITCRAWL_ALLOW_PRIVATE: expected true or false, got 'maybe'"),
+        (
+            {"AUDITCRAWL_ALLOW_PRIVATE": "maybe"},
+            {},
+            None,
+            "AUDITCRAWL_ALLOW_PRIVATE: expected true or false, got 'maybe'",
+        ),
         ({}, {}, "[crawl]\nspeed = 3\n", "unknown setting crawl.speed"),
         ({}, {}, "[crawling]\n", "unknown section [crawling]"),
         ({}, {}, "[crawl\n", "not valid TOML"),
     ],
 )
-def test_bad_values_name_their_source(tmp_path: Path, env: dict[str, str], flags: dict[str, object], config: str | None, message: str) -> None:
+def test_bad_values_name_their_source(
+    tmp_path: Path, env: dict[str, str], flags: dict[str, object], config: str | None, message: str
+) -> None:
     path = None
     if config is not None:
         path = tmp_path / "bad.toml"

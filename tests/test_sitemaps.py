@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import gzip
 
-from crawler import discover_sitemap_urls, parse_sitemap
+from auditcrawl.crawler import discover_sitemap_urls, parse_sitemap
 
 URLSET = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <url><loc>https://p.com/a</loc><lastmod>2026-01-01</lastmod></url><url><loc>/relative</loc></url>
@@ -13,7 +13,10 @@ INDEX = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/sc
 
 def test_urlset_and_index() -> None:
     parsed = parse_sitemap(URLSET, "https://p.com/sitemap.xml")
-    assert [(e.url, e.lastmod) for e in parsed.pages] == [("https://p.com/a", "2026-01-01"), ("https://p.com/relative", None)]
+    assert [(e.url, e.lastmod) for e in parsed.pages] == [
+        ("https://p.com/a", "2026-01-01"),
+        ("https://p.com/relative", None),
+    ]
     index = parse_sitemap(INDEX, "https://p.com/sitemap.xml")
     assert index.children == ["https://p.com/s1.xml.gz", "https://p.com/s2.xml"] and index.pages == []
 
@@ -34,7 +37,7 @@ async def test_discovery_follows_nested_indexes_within_caps() -> None:
     files = {
         "https://p.com/sitemap.xml": INDEX,
         "https://p.com/s1.xml.gz": gzip.compress(URLSET),
-        "https://p.com/s2.xml": b'<urlset><url><loc>https://p.com/b</loc></url><url><loc>https://p.com/c</loc></url></urlset>',
+        "https://p.com/s2.xml": b"<urlset><url><loc>https://p.com/b</loc></url><url><loc>https://p.com/c</loc></url></urlset>",
     }
 
     async def load(url: str) -> bytes | None:

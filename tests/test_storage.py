@@ -10,21 +10,45 @@ from typing import Any
 import pytest
 
 from auditcrawl import AuditcrawlError, RunNotFoundError
-from crawler import Edge
-from rules import CheckResult, Evidence, PageFacts
-from storage import Run, Store, build_export, page_facts, validate_export
+from auditcrawl.crawler import Edge
+from auditcrawl.rules import CheckResult, Evidence, PageFacts
+from auditcrawl.storage import Run, Store, build_export, page_facts, validate_export
 
 
 def _facts(url: str, kind: str = "case_study") -> PageFacts:
-    f = PageFacts(url=url, final_url=url, status=200, content_type="text/html", fetched_at=datetime.now(UTC), depth=1, source="link", offsite=False)
+    f = PageFacts(
+        url=url,
+        final_url=url,
+        status=200,
+        content_type="text/html",
+        fetched_at=datetime.now(UTC),
+        depth=1,
+        source="link",
+        offsite=False,
+    )
     f.kind, f.title, f.categories, f.published = kind, "T", ["production"], date(2026, 1, 2)  # type: ignore[assignment]
     f.headers = {"etag": '"abc"'}
     return f
 
 
 def _checks(home: str, case: str) -> dict[str, CheckResult]:
-    evidence = Evidence(url=case, kind="case_study", title="T", published=date(2026, 1, 2), click_path=[home, case], categories=["production"], reasons=["r"])
-    rejected = Evidence(url=case + "x", kind="case_study", title=None, published=None, click_path=[], reasons=["not linked from the home page"])
+    evidence = Evidence(
+        url=case,
+        kind="case_study",
+        title="T",
+        published=date(2026, 1, 2),
+        click_path=[home, case],
+        categories=["production"],
+        reasons=["r"],
+    )
+    rejected = Evidence(
+        url=case + "x",
+        kind="case_study",
+        title=None,
+        published=None,
+        click_path=[],
+        reasons=["not linked from the home page"],
+    )
     return {
         "3.1": CheckResult("3.1", "not_met", "none", ["no page"]),
         "2.2": CheckResult("2.2", "met", "1 case study", ["ok"], [evidence], [rejected]),
@@ -37,8 +61,14 @@ async def _stored_run(store: Store, run_id: str = "abcdef123456", applicant: str
     await store.create_run(Run(id=run_id, applicant=applicant, home_url=home, as_of=date(2026, 6, 1)))
     await store.add_pages(run_id, [_facts(home, "other"), _facts(case)], [Edge(home, case, "Case A", "main")])
     await store.finish_run(
-        run_id, status="complete", finished_at=datetime.now(UTC), pages_fetched=2, pages_rendered=0,
-        notes=["a note"], click_paths={home: [home], case: [home, case]}, checks=_checks(home, case),
+        run_id,
+        status="complete",
+        finished_at=datetime.now(UTC),
+        pages_fetched=2,
+        pages_rendered=0,
+        notes=["a note"],
+        click_paths={home: [home], case: [home, case]},
+        checks=_checks(home, case),
     )
     return run_id
 
@@ -59,7 +89,9 @@ async def test_round_trip_and_export_validates(store: Store) -> None:
     assert [p.click_path for p in pages] == [["https://p.com/"], ["https://p.com/", "https://p.com/case-studies/a"]]
     assert pages[1].etag == '"abc"'
     links = await store.run_links(run_id)
-    assert [(lk.source, lk.target, lk.anchor, lk.region) for lk in links] == [("https://p.com/", "https://p.com/case-studies/a", "Case A", "main")]
+    assert [(lk.source, lk.target, lk.anchor, lk.region) for lk in links] == [
+        ("https://p.com/", "https://p.com/case-studies/a", "Case A", "main")
+    ]
     json.dumps(document)  # plain JSON types only
 
 
@@ -85,7 +117,15 @@ async def test_interrupted_run_is_kept_and_exports_as_partial(store: Store) -> N
 
 async def test_an_interrupted_run_is_reopened_and_its_pages_read_back(store: Store) -> None:
     run_id = "dddd77778888"
-    await store.create_run(Run(id=run_id, applicant=None, home_url="https://p.com/", as_of=date(2026, 6, 1), options={"crawl": {"delay": 0}}))
+    await store.create_run(
+        Run(
+            id=run_id,
+            applicant=None,
+            home_url="https://p.com/",
+            as_of=date(2026, 6, 1),
+            options={"crawl": {"delay": 0}},
+        )
+    )
     stored = _facts("https://p.com/case-studies/a")
     stored.warc_record_id = "<urn:uuid:0f0e>"
     await store.add_pages(run_id, [stored], [])
@@ -97,7 +137,12 @@ async def test_an_interrupted_run_is_reopened_and_its_pages_read_back(store: Sto
     (row,) = await store.run_pages(run_id)
     back = page_facts(row)
     assert (back.url, back.kind, back.categories, back.published, back.warc_record_id) == (
-        stored.url, "case_study", ["production"], date(2026, 1, 2), "<urn:uuid:0f0e>")
+        stored.url,
+        "case_study",
+        ["production"],
+        date(2026, 1, 2),
+        "<urn:uuid:0f0e>",
+    )
     with pytest.raises(RunNotFoundError):
         await store.reopen_run("nosuchrun000", {})
 
@@ -136,9 +181,8 @@ async def test_bad_database_urls_give_one_line(url: str, message: str) -> None:
 
 
 async def test_sqlite_uses_wal(tmp_path: Any) -> None:
-    async with Store(f"sqlite:///{tmp_path}/w.db") as store:
-        async with store.engine.connect() as conn:
-            mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
+    async with Store(f"sqlite:///{tmp_path}/w.db") as store, store.engine.connect() as conn:
+        mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
     assert mode == "wal"
 
 
@@ -147,7 +191,7 @@ async def test_an_older_database_is_upgraded_without_losing_data(db_url: str) ->
     links, and takes new links (a row a page)."""
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from storage import async_url
+    from auditcrawl.storage import async_url
 
     async with Store(db_url) as store:
         run_id = await _stored_run(store, "old000000001")
@@ -171,9 +215,15 @@ async def test_an_older_database_is_upgraded_without_losing_data(db_url: str) ->
     async with Store(db_url) as store:
         assert [r.id for r in await store.list_runs()] == [run_id]
         await _stored_run(store, "new000000002")
-        assert await store.run_links(run_id) == [Edge("https://p.com/", "https://p.com/case-studies/a", "Case A", "main")]
-        assert await store.run_links("new000000002") == [Edge("https://p.com/", "https://p.com/case-studies/a", "Case A", "main")]
+        assert await store.run_links(run_id) == [
+            Edge("https://p.com/", "https://p.com/case-studies/a", "Case A", "main")
+        ]
+        assert await store.run_links("new000000002") == [
+            Edge("https://p.com/", "https://p.com/case-studies/a", "Case A", "main")
+        ]
         async with store.engine.connect() as conn:
             version = (await conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
-            legacy_rows = (await conn.exec_driver_sql("SELECT count(*) FROM link WHERE run_id = 'new000000002'")).scalar()
+            legacy_rows = (
+                await conn.exec_driver_sql("SELECT count(*) FROM link WHERE run_id = 'new000000002'")
+            ).scalar()
     assert version == "7" and legacy_rows == 0

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler import trap_reason
+from auditcrawl.crawler import trap_reason
 
 
 @pytest.mark.parametrize(

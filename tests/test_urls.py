@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler import SiteScope, canonicalize, registrable_domain
+from auditcrawl.crawler import SiteScope, canonicalize, registrable_domain
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,10 @@ def test_canonicalize(url: str, expected: str | None) -> None:
 
 
 def test_relative_links_resolve_against_the_page() -> None:
-    assert canonicalize("../case-studies/a?utm_campaign=x", base="https://p.com/blog/post/") == "https://p.com/blog/case-studies/a"
+    assert (
+        canonicalize("../case-studies/a?utm_campaign=x", base="https://p.com/blog/post/")
+        == "https://p.com/blog/case-studies/a"
+    )
 
 
 @pytest.mark.parametrize(
