@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -166,9 +165,7 @@ def schedule_list(
                     "webhook": p.webhook,
                     "options": s.options,
                     "status": p.status,
-                    "created_at": (
-                        s.created_at if s.created_at.tzinfo else s.created_at.replace(tzinfo=UTC)
-                    ).isoformat(),
+                    "created_at": s.created_at.isoformat(),
                 }
                 for s, p in await list_schedules(store)
             ]

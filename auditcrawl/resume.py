@@ -90,20 +90,7 @@ async def resume_audit(
         facts.append(f)
         pages.append(StoredPage(row.url, row.final_url, row.depth, row.offsite, f.robots_blocked, f.nofollow))
         if row.source == "seed":
-            home = CrawledPage(
-                url=row.url,
-                final_url=row.final_url,
-                depth=0,
-                source="seed",
-                offsite=False,
-                status=row.status,
-                content_type=row.content_type,
-                error=row.error,
-                robots_blocked=f.robots_blocked,
-                fetched_at=f.fetched_at,
-                redirects=[],
-                headers=dict(f.headers),
-            )
+            home = CrawledPage(**f.fetch_fields())
     edges = await store.run_links(run.id)
     warc = archive_path(settings.storage.db, run.id)
     archive = read_archive(warc)

@@ -61,8 +61,7 @@ async def run_scheduled_job(schedule_id: int, db_url: str, base_flags: dict[str,
 
 
 def _trigger(schedule: Schedule) -> IntervalTrigger:
-    start = schedule.created_at if schedule.created_at.tzinfo else schedule.created_at.replace(tzinfo=UTC)
-    return IntervalTrigger(seconds=schedule.every_seconds, start_date=start, timezone=UTC)
+    return IntervalTrigger(seconds=schedule.every_seconds, start_date=schedule.created_at, timezone=UTC)
 
 
 def sync_jobs(

@@ -3,7 +3,7 @@
 from ._crawl import Crawler, CrawlOutcome, LinkScorer, PreviousCrawl
 from ._fetch import HTML_TYPES, PAGE_TYPES, PDF_TYPES, Fetcher, FetchResult, Network
 from ._graph import ClickPaths, CrawlGraph, Edge
-from ._page import CrawledPage, ResumePoint, StoredPage
+from ._page import CrawledPage, PageFetch, ResumePoint, StoredPage
 from ._parse import Form, Link, ParsedPage, decode_html, parse_html
 from ._pdf import parse_pdf
 from ._render import LAUNCH_ARGS, Renderer, RenderResult
@@ -43,6 +43,7 @@ __all__ = [
     "Link",
     "LinkScorer",
     "Network",
+    "PageFetch",
     "ParsedPage",
     "PreviousCrawl",
     "RenderResult",

@@ -3,40 +3,59 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import Any
 
 from ._fetch import HTML_TYPES, PDF_TYPES, FetchResult
 from ._graph import Edge
 from ._parse import ParsedPage, decode_html, parse_html
 from ._pdf import parse_pdf
 
-__all__ = ["CrawledPage", "ResumePoint", "StoredPage"]
+__all__ = ["CrawledPage", "PageFetch", "ResumePoint", "StoredPage"]
 
 
-@dataclass
-class CrawledPage:
+@dataclass(slots=True)
+class PageFetch:
+    """A page as fetched: what was asked for and where it landed, how the crawl reached it, and what
+    came back. The one definition of these fields: CrawledPage carries them with the body,
+    the rules' PageFacts with what was found in it, and the page table stores them."""
+
     url: str
     final_url: str
-    depth: int
-    source: str
-    offsite: bool
     status: int | None
     content_type: str
-    error: str | None
-    robots_blocked: bool
     fetched_at: datetime
-    redirects: list[str]
-    headers: dict[str, str]
-    body: bytes = b""
+    depth: int = 0
+    source: str = "seed"  # seed | link | sitemap | offsite | claim
+    offsite: bool = False
+    error: str | None = None
+    robots_blocked: bool = False
     sha256: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    rendered: bool = False
+    render_reason: str | None = None  # why it was rendered, or why it needed a browser and was not
+    size: int = 0  # body bytes: what a 304 saves next time
+    not_modified: bool = False  # 304: the previous run's facts and links stand
+    warc_record_id: str | None = None
+
+    def fetch_fields(self) -> dict[str, Any]:
+        """These fields by name, to start another shape of the same page from."""
+        return {name: getattr(self, name) for name in _FETCH_FIELDS}
+
+
+_FETCH_FIELDS = tuple(f.name for f in fields(PageFetch))
+
+
+@dataclass(slots=True)
+class CrawledPage(PageFetch):
+    """What the crawler hands over: the page as fetched, with its body and parsed content."""
+
+    redirects: list[str] = field(default_factory=list)
+    body: bytes = b""
     parsed: ParsedPage | None = None
     duplicate: bool = False  # the final URL was already handed over under another URL
     html: str = ""  # decoded HTML, as served or as rendered; dropped with the body
-    rendered: bool = False
-    render_reason: str | None = None  # why it was rendered, or why it needed a browser and was not
-    not_modified: bool = False  # 304: the previous run's facts and links stand
-    warc_record_id: str | None = None
 
     @classmethod
     def from_fetch(
@@ -59,6 +78,7 @@ class CrawledPage:
             body=result.body,
             sha256=hashlib.sha256(result.body).hexdigest() if result.body else None,
             warc_record_id=result.warc_record_id,
+            size=len(result.body),
         )
         if result.body and result.content_type in HTML_TYPES:
             page.html = decode_html(result.body, result.headers.get("content-type", ""))

@@ -125,23 +125,9 @@ def is_dedicated_home(facts: PageFacts) -> bool:
 
 def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> PageFacts:
     """Facts about one page, with the vocabulary of the page's language."""
+    validators = {k: v for k, v in page.headers.items() if k in _KEPT_HEADERS}
     facts = PageFacts(
-        url=page.url,
-        final_url=page.final_url,
-        status=page.status,
-        content_type=page.content_type,
-        fetched_at=page.fetched_at,
-        depth=page.depth,
-        source=page.source,
-        offsite=page.offsite,
-        error=page.error,
-        robots_blocked=page.robots_blocked,
-        sha256=page.sha256,
-        headers={k: v for k, v in page.headers.items() if k in _KEPT_HEADERS},
-        rendered=page.rendered,
-        render_reason=page.render_reason,
-        size=len(page.body),
-        warc_record_id=page.warc_record_id,
+        **{**page.fetch_fields(), "headers": validators},
         nofollow=page.parsed is not None and not page.follows_links,
     )
     parsed = page.parsed

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
+
+from auditcrawl.crawler import PageFetch
 
 __all__ = ["CHECK_IDS", "CheckResult", "Evidence", "Kind", "PageFacts", "Status"]
 
@@ -14,20 +16,10 @@ CHECK_IDS = ("3.1", "2.2", "3.2")
 
 
 @dataclass(slots=True)  # one per page of a large site: no per-instance dict
-class PageFacts:
-    """Everything the checks need to know about one fetched page; no page body."""
+class PageFacts(PageFetch):
+    """Everything the checks need to know about one fetched page: the page as fetched (its
+    validator headers only), and what the rules found in it. No page body."""
 
-    url: str
-    final_url: str
-    status: int | None
-    content_type: str
-    fetched_at: datetime
-    depth: int
-    source: str
-    offsite: bool
-    error: str | None = None
-    robots_blocked: bool = False
-    sha256: str | None = None
     title: str | None = None
     lang: str | None = None
     kind: Kind = "other"
@@ -43,15 +35,9 @@ class PageFacts:
     published: date | None = None
     date_source: str | None = None
     word_count: int = 0
-    headers: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what could not be read (PDF text, ...)
     completeness: dict[str, Any] | None = None  # 2.1.3 / 2.1.4, for pages that may be case studies
-    rendered: bool = False
-    render_reason: str | None = None
-    size: int = 0  # body bytes
-    not_modified: bool = False  # answered 304: facts carried over from the previous run
     nofollow: bool = False  # its links were recorded but not followed (robots meta tag or X-Robots-Tag)
-    warc_record_id: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -39,8 +39,6 @@ def validate_export(document: dict[str, Any]) -> None:
 def _iso(ts: datetime | None) -> str | None:
     if ts is None:
         return None
-    if ts.tzinfo is None:  # SQLite hands back naive UTC
-        ts = ts.replace(tzinfo=UTC)
     return ts.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 

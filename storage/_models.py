@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index
+from sqlalchemy import JSON, Column, DateTime, Dialect, Index
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "PageRow",
     "Run",
     "Schedule",
+    "UTCDateTime",
     "utcnow",
 ]
 
@@ -30,6 +32,24 @@ SCHEMA_VERSION = 7  # storage/_migrations.py brings older databases up to it
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is timezone-aware on the way out, whatever the database: PostgreSQL keeps
+    the zone, SQLite hands back naive UTC. Stored as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class MetaRow(SQLModel, table=True):
@@ -45,7 +65,7 @@ class Applicant(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
     home_url: str
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     status: str = "applicant"  # applicant | approved
     webhook: str | None = None  # where regression alerts are posted
     claims: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
@@ -59,7 +79,7 @@ class Schedule(SQLModel, table=True):
     options: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )  # crawl flags it was added with
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
 class Alert(SQLModel, table=True):
@@ -72,7 +92,7 @@ class Alert(SQLModel, table=True):
     webhook: str
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     attempts: int = 0
-    delivered_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     last_error: str | None = None
 
 
@@ -82,7 +102,7 @@ class CrawlLock(SQLModel, table=True):
     __tablename__ = "crawl_lock"
     applicant_id: int = Field(primary_key=True)
     holder: str
-    since: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    since: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
 class Run(SQLModel, table=True):
@@ -92,8 +112,8 @@ class Run(SQLModel, table=True):
     applicant: str | None = None
     home_url: str
     as_of: date
-    started_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
-    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    started_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     status: str = "running"  # running | complete | partial | failed
     pages_fetched: int = 0
     pages_rendered: int = 0
@@ -130,7 +150,7 @@ class PageRow(SQLModel, table=True):
     render_reason: str | None = None
     size: int = 0  # bytes of the body: what a 304 saves next time
     warc_record_id: str | None = None  # its response record in the run's WARC file
-    fetched_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    fetched_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -32,10 +32,6 @@ __all__ = [
 ]
 
 STALE_LOCK = timedelta(hours=6)  # a lock older than this belonged to a process that died
-
-
-def _aware(ts: datetime) -> datetime:
-    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
 
 
 async def upsert_partner(
@@ -116,7 +112,7 @@ async def due_schedules(store: Store, now: datetime | None = None) -> list[tuple
     for schedule, partner in await list_schedules(store):
         assert partner.id is not None
         last = await latest_run(store, partner.id, finished_only=False)
-        since = max(_aware(last.started_at), _aware(schedule.created_at)) if last else _aware(schedule.created_at)
+        since = max(last.started_at, schedule.created_at) if last else schedule.created_at
         if since + timedelta(seconds=schedule.every_seconds) <= now:
             due.append((schedule, partner))
     return due

@@ -6,7 +6,8 @@ import asyncio
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from dataclasses import fields
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,91 +88,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# A page's facts map onto the page table by name: a fact with a column of its own goes there,
+# every other fact into the row's JSON `facts`; three are stored in another form.
+_CONVERTED = frozenset({"robots_blocked", "headers", "not_modified"})  # robots, etag/last_modified; per run
+_COLUMNS = tuple(f.name for f in fields(PageFacts) if f.name in PageRow.model_fields and f.name not in _CONVERTED)
+_IN_JSON = tuple(f.name for f in fields(PageFacts) if f.name not in PageRow.model_fields and f.name not in _CONVERTED)
+
+
 def page_values(run_id: str, f: PageFacts) -> dict[str, Any]:
     """The page table's row for one page's facts, as insert parameters (no ORM object a page)."""
-    return dict(
+    row = {name: getattr(f, name) for name in _COLUMNS}
+    row.update(
         run_id=run_id,
-        url=f.url,
-        final_url=f.final_url,
-        status=f.status,
-        content_type=f.content_type,
-        sha256=f.sha256,
-        title=f.title,
-        lang=f.lang,
-        kind=f.kind,
-        published=f.published,
-        date_source=f.date_source,
-        categories=list(f.categories),
-        depth=f.depth,
-        source=f.source,
-        offsite=f.offsite,
         robots="disallowed" if f.robots_blocked else "allowed",
-        gated=f.gated,
-        error=f.error,
         etag=f.headers.get("etag"),
         last_modified=f.headers.get("last-modified"),
-        rendered=f.rendered,
-        render_reason=f.render_reason,
-        size=f.size,
-        warc_record_id=f.warc_record_id,
-        fetched_at=f.fetched_at,
-        facts={
-            "kind_reasons": f.kind_reasons,
-            "category_terms": f.category_terms,
-            "aws_signals": f.aws_signals,
-            "aws_services": f.aws_services,
-            "isvs": f.isvs,
-            "industrial_focus": f.industrial_focus,
-            "other_industries": f.other_industries,
-            "word_count": f.word_count,
-            "notes": f.notes,
-            "completeness": f.completeness,
-            "nofollow": f.nofollow,
-        },
+        facts={name: getattr(f, name) for name in _IN_JSON},
         click_path=[],  # known when the crawl ends (finish_run)
     )
+    return row
 
 
 def page_facts(row: PageRow) -> PageFacts:
     """The facts stored for a page, as the rules take them (a 304 reuses them)."""
-    stored = row.facts
-    fetched_at = row.fetched_at if row.fetched_at.tzinfo else row.fetched_at.replace(tzinfo=UTC)
-    return PageFacts(
-        url=row.url,
-        final_url=row.final_url,
-        status=row.status,
-        content_type=row.content_type,
-        fetched_at=fetched_at,
-        depth=row.depth,
-        source=row.source,
-        offsite=row.offsite,
-        error=row.error,
-        robots_blocked=row.robots == "disallowed",
-        sha256=row.sha256,
-        title=row.title,
-        lang=row.lang,
-        kind=row.kind,  # type: ignore[arg-type]
-        kind_reasons=list(stored.get("kind_reasons", [])),
-        categories=list(row.categories),
-        category_terms=dict(stored.get("category_terms", {})),
-        industrial_focus=bool(stored.get("industrial_focus")),
-        other_industries=list(stored.get("other_industries", [])),
-        aws_signals=list(stored.get("aws_signals", [])),
-        aws_services=list(stored.get("aws_services", [])),
-        isvs=list(stored.get("isvs", [])),
-        gated=row.gated,
-        published=row.published,
-        date_source=row.date_source,
-        word_count=int(stored.get("word_count", 0)),
-        headers={k: v for k, v in (("etag", row.etag), ("last-modified", row.last_modified)) if v},
-        notes=list(stored.get("notes", [])),
-        completeness=stored.get("completeness"),
-        rendered=row.rendered,
-        render_reason=row.render_reason,
-        size=row.size,
-        warc_record_id=row.warc_record_id,
-        nofollow=bool(stored.get("nofollow")),
-    )
+    values = {name: getattr(row, name) for name in _COLUMNS}
+    values.update((name, row.facts[name]) for name in _IN_JSON if name in row.facts)  # older rows lack some
+    values["robots_blocked"] = row.robots == "disallowed"
+    values["headers"] = {k: v for k, v in (("etag", row.etag), ("last-modified", row.last_modified)) if v}
+    return PageFacts(**values)
 
 
 _PATHS_AT_ONCE = 1000  # click paths written per statement when a run finishes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 from typing import Any
@@ -145,6 +146,55 @@ async def test_an_interrupted_run_is_reopened_and_its_pages_read_back(store: Sto
     )
     with pytest.raises(RunNotFoundError):
         await store.reopen_run("nosuchrun000", {})
+
+
+async def test_every_fact_of_a_page_comes_back_from_storage(store: Store) -> None:
+    """The page table is derived from PageFacts: each fact, column or JSON, reads back as written."""
+    run_id = "eeee99990000"
+    await store.create_run(Run(id=run_id, applicant=None, home_url="https://p.com/", as_of=date(2026, 6, 1)))
+    f = PageFacts(
+        url="https://p.com/cs/a",
+        final_url="https://p.com/case-studies/a",
+        status=200,
+        content_type="text/html",
+        fetched_at=datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC),
+        depth=2,
+        source="link",
+        offsite=True,
+        error=None,
+        robots_blocked=True,
+        sha256="ab" * 32,
+        headers={"etag": '"v1"', "last-modified": "Mon, 04 May 2026 03:02:01 GMT"},
+        rendered=True,
+        render_reason="empty application root",
+        size=1234,
+        warc_record_id="<urn:uuid:1>",
+        title="Case study: Contoso",
+        lang="de",
+        kind="case_study",
+        kind_reasons=["URL under '/case-studies/'"],
+        categories=["production", "operations"],
+        category_terms={"production": ["MES"], "operations": ["OPC UA", "IIoT"]},
+        industrial_focus=True,
+        other_industries=["retail"],
+        aws_signals=["AWS Advanced Tier Services Partner"],
+        aws_services=["AWS IoT SiteWise"],
+        isvs=["Siemens"],
+        gated="content behind a login form",
+        published=date(2026, 3, 2),
+        date_source="json-ld",
+        word_count=812,
+        notes=["text truncated"],
+        completeness={"elements": {"customer": True}},
+        nofollow=True,
+    )
+    await store.add_pages(run_id, [f], [])
+    (row,) = await store.run_pages(run_id)
+    back = page_facts(row)
+    assert back.fetched_at.tzinfo is not None  # aware on SQLite too
+    assert dataclasses.asdict(back) == dataclasses.asdict(f)
+    run = await store.get_run(run_id)
+    assert run.started_at.tzinfo is not None
 
 
 async def test_two_writers_at_once_lose_nothing(db_url: str) -> None:
