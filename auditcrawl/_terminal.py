@@ -11,6 +11,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
+from auditcrawl.rules import CASE_STUDIES, CHECK_IDS
+
 from .report import ELEMENT_LABELS, short_path
 
 __all__ = ["STATUS_STYLE", "crawl_progress", "print_runs", "print_verdicts"]
@@ -86,7 +88,7 @@ def print_verdicts(console: Console, document: Mapping[str, Any]) -> None:
 
 def _print_completeness(console: Console, document: Mapping[str, Any], home: str) -> None:
     """2.1.3 / 2.1.4: the eight elements of each counted case study."""
-    items = [e for e in document["checks"]["2.2"]["evidence"] if e.get("completeness")]
+    items = [e for e in document["checks"][CASE_STUDIES]["evidence"] if e.get("completeness")]
     if not items:
         return
     table = Table(title="Case-study completeness (2.1.4) and recency (2.1.3)", expand=True)
@@ -127,7 +129,7 @@ def _print_claims(console: Console, document: Mapping[str, Any], home: str) -> N
 
 def print_runs(console: Console, runs: Sequence[Mapping[str, Any]]) -> None:
     table = Table()
-    for column in ("id", "applicant", "home_url", "as_of", "started_at", "status", "3.1", "2.2", "3.2"):
+    for column in ("id", "applicant", "home_url", "as_of", "started_at", "status", *CHECK_IDS):
         table.add_column(column)
     for run in runs:
         checks = run.get("checks", {})
@@ -138,6 +140,6 @@ def print_runs(console: Console, runs: Sequence[Mapping[str, Any]]) -> None:
             run["as_of"],
             run["started_at"],
             run["status"],
-            *(Text(checks.get(c, "-"), style=STATUS_STYLE.get(checks.get(c, ""), "")) for c in ("3.1", "2.2", "3.2")),
+            *(Text(checks.get(c, "-"), style=STATUS_STYLE.get(checks.get(c, ""), "")) for c in CHECK_IDS),
         )
     console.print(table)

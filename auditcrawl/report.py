@@ -9,16 +9,11 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from auditcrawl.rules import category_labels
+from auditcrawl.rules import CASE_STUDIES, CHECK_TITLES, category_labels
 
 __all__ = ["ELEMENT_LABELS", "MAX_EMBEDDED_IMAGE", "render_report", "short_path"]
 
 MAX_EMBEDDED_IMAGE = 4 * 1024 * 1024  # a screenshot larger than this is left out of the HTML (the bundle has it)
-TITLES = {
-    "3.1": "Practice landing page",
-    "2.2": "Public industrial case studies",
-    "3.2": "Industrial thought leadership",
-}
 ELEMENT_LABELS = [
     ("customer_name", "Customer"),
     ("problem", "Problem"),
@@ -65,13 +60,14 @@ def render_report(document: dict[str, Any]) -> str:
                 if uri:
                     screenshots[item["url"]] = uri
     completeness = [
-        (e["url"], e["completeness"]) for e in document["checks"]["2.2"]["evidence"] if e.get("completeness")
+        (e["url"], e["completeness"]) for e in document["checks"][CASE_STUDIES]["evidence"] if e.get("completeness")
     ]
     return env.get_template("report.html.j2").render(
         run=document["run"],
         checks=list(document["checks"].items()),
         claims=document.get("claims"),
-        titles=TITLES,
+        titles=CHECK_TITLES,
+        case_studies=CASE_STUDIES,
         category_labels=category_labels(),
         element_labels=ELEMENT_LABELS,
         completeness=completeness,

@@ -18,8 +18,7 @@ from pathlib import Path
 from htmldate import find_date
 
 from auditcrawl.crawler import ParsedPage, decode_html, parse_html
-from auditcrawl.rules import publication_date
-from auditcrawl.rules._vocab import detect_language, load_vocabulary
+from auditcrawl.rules import detect_language, load_vocabulary, publication_date
 
 AS_OF = date(2030, 1, 1)  # after every page of the set: the audit date must not cut anything off
 

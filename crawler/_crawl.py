@@ -16,7 +16,7 @@ from ._fetch import Fetcher, FetchResult
 from ._frontier import Frontier, FrontierEntry
 from ._graph import CrawlGraph, Edge
 from ._page import CrawledPage, ResumePoint
-from ._parse import Link, ParsedPage, parse_html
+from ._parse import REGION_WEIGHT, Link, ParsedPage, parse_html
 from ._render import Renderer
 from ._render_policy import SiteRenderMemory, render_reason
 from ._sitemaps import discover_sitemap_urls
@@ -48,7 +48,7 @@ SETTLE_CHECK_EVERY = 10  # pages between two looks at whether every check is alr
 
 
 def _default_scorer(link: Link, depth: int) -> float:
-    return {"nav": 0.5, "header": 0.4, "main": 0.3, "body": 0.2, "aside": 0.1, "footer": 0.1}.get(link.region, 0.0)
+    return REGION_WEIGHT.get(link.region, 0.0)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ._urls import canonicalize
 
-__all__ = ["Form", "Link", "ParsedPage", "decode_html", "parse_html"]
+__all__ = ["REGION_WEIGHT", "Form", "Link", "ParsedPage", "decode_html", "parse_html"]
 
 _REGION_TAGS = {
     "nav": "nav",
@@ -28,6 +28,8 @@ _REGION_ROLES = {
     "complementary": "aside",
     "main": "main",
 }
+# How much a link's place on the page says about its importance (nav menus lead to the main sections).
+REGION_WEIGHT = {"nav": 0.5, "header": 0.4, "main": 0.3, "body": 0.2, "aside": 0.1, "footer": 0.1}
 _REGION_HINTS = (("footer", "footer"), ("nav", "nav"), ("menu", "nav"), ("header", "header"), ("sidebar", "aside"))
 _NON_CONTENT = "script, style, noscript, template, svg, iframe"
 # Links to files that are never pages (a set lookup on the last path segment's extension).

@@ -11,7 +11,7 @@ from auditcrawl.settings import AuditSettings
 
 from ._claims import Claims, ClaimVerdict, judge_claim
 from ._classify import is_dedicated_home
-from ._models import CheckResult, Evidence, Kind, PageFacts
+from ._models import CASE_STUDIES, LANDING_PAGE, THOUGHT_LEADERSHIP, CheckResult, Evidence, Kind, PageFacts
 from ._textdates import parse_date_text
 from ._vocab import category_labels, load_vocabulary
 
@@ -134,7 +134,7 @@ def _undecided(result: CheckResult, trouble: list[str]) -> CheckResult:
 
 def check_landing_page(ctx: AuditContext) -> CheckResult:
     max_clicks = ctx.settings.max_clicks
-    result = CheckResult("3.1", "not_met", "")
+    result = CheckResult(LANDING_PAGE, "not_met", "")
     home = ctx.home
     candidates: list[tuple[PageFacts, list[str]]] = []
     if home is not None and home.ok and home.industrial:
@@ -195,7 +195,7 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
 
 def check_case_studies(ctx: AuditContext) -> CheckResult:
     need, max_clicks = ctx.settings.min_case_studies, ctx.settings.max_clicks
-    result = CheckResult("2.2", "not_met", "")
+    result = CheckResult(CASE_STUDIES, "not_met", "")
     for f in ctx.of_kind("case_study"):
         problems = [p for p in (ctx.access_problem(f), ctx.reach_problem(f, max_clicks)) if p]
         if not f.industrial:
@@ -226,7 +226,7 @@ def check_case_studies(ctx: AuditContext) -> CheckResult:
 def check_thought_leadership(ctx: AuditContext) -> CheckResult:
     s = ctx.settings
     window_start = s.as_of - timedelta(days=s.window_days)
-    result = CheckResult("3.2", "not_met", "")
+    result = CheckResult(THOUGHT_LEADERSHIP, "not_met", "")
     undated: list[Evidence] = []
     for f in ctx.of_kind("thought_leadership"):
         problems = [p for p in (ctx.access_problem(f), ctx.reach_problem(f, None)) if p]
@@ -341,11 +341,11 @@ def evaluate(
     apply_listing_dates(facts, outcome, settings.as_of)
     ctx = AuditContext(facts, outcome, settings)
     checks = {
-        "3.1": check_landing_page(ctx),
-        "2.2": check_case_studies(ctx),
-        "3.2": check_thought_leadership(ctx),
+        LANDING_PAGE: check_landing_page(ctx),
+        CASE_STUDIES: check_case_studies(ctx),
+        THOUGHT_LEADERSHIP: check_thought_leadership(ctx),
     }
-    _apply_landing_claim(checks["3.1"], claims or [], ctx)
+    _apply_landing_claim(checks[LANDING_PAGE], claims or [], ctx)
     return checks
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from urllib.parse import urlsplit
 
-from auditcrawl.crawler import HTML_TYPES, CrawledPage, Link, ParsedPage
+from auditcrawl.crawler import HTML_TYPES, REGION_WEIGHT, CrawledPage, Link, ParsedPage
 
 from ._completeness import assess_case_study
 from ._dates import publication_date
@@ -21,7 +21,6 @@ from ._vocab import Text, Vocabulary, detect_language, load_vocabulary
 __all__ = ["analyse_page", "classify_kind", "detect_categories", "is_dedicated_home", "score_link"]
 
 CATEGORY_MIN_SCORE = 2
-_REGION_WEIGHT = {"nav": 0.5, "header": 0.4, "main": 0.3, "body": 0.2, "aside": 0.1, "footer": 0.1}
 _DATED_KINDS = ("case_study", "thought_leadership")
 _KEPT_HEADERS = ("etag", "last-modified")  # the validators of the next run's conditional requests
 
@@ -177,7 +176,7 @@ def score_link(link: Link, depth: int, vocab: Vocabulary) -> float:
     """Frontier priority of a link: evidence cues in anchor and URL, then page region."""
     segments = _segments(link.url)
     anchor = link.anchor
-    score = _REGION_WEIGHT.get(link.region, 0.0) - 0.02 * depth
+    score = REGION_WEIGHT.get(link.region, 0.0) - 0.02 * depth
     if any(p.search(link.url) for p in vocab.offsite_patterns):
         return score + 1.2
     cs, tl = vocab.case_study, vocab.thought_leadership

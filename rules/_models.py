@@ -8,11 +8,29 @@ from typing import Any, Literal
 
 from auditcrawl.crawler import PageFetch
 
-__all__ = ["CHECK_IDS", "CheckResult", "Evidence", "Kind", "PageFacts", "Status"]
+__all__ = [
+    "CASE_STUDIES",
+    "CHECK_IDS",
+    "CHECK_TITLES",
+    "LANDING_PAGE",
+    "THOUGHT_LEADERSHIP",
+    "CheckResult",
+    "Evidence",
+    "Kind",
+    "PageFacts",
+    "Status",
+]
 
 Status = Literal["met", "not_met", "needs_review"]
 Kind = Literal["landing_page", "case_study", "thought_leadership", "listing", "other"]
-CHECK_IDS = ("3.1", "2.2", "3.2")
+# The checklist items auditcrawl answers, in the order they are shown.
+LANDING_PAGE, CASE_STUDIES, THOUGHT_LEADERSHIP = "3.1", "2.2", "3.2"
+CHECK_IDS = (LANDING_PAGE, CASE_STUDIES, THOUGHT_LEADERSHIP)
+CHECK_TITLES = {
+    LANDING_PAGE: "Practice landing page",
+    CASE_STUDIES: "Public industrial case studies",
+    THOUGHT_LEADERSHIP: "Industrial thought leadership",
+}
 
 
 @dataclass(slots=True)  # one per page of a large site: no per-instance dict

@@ -1,21 +1,11 @@
 """Storage: SQLModel tables, the async store, and the JSON export."""
 
-from ._export import SCHEMA_VERSION_EXPORT, build_export, export_schema, validate_export
+from ._export import build_export, validate_export
 from ._models import (
-    SCHEMA_VERSION,
-    Alert,
     Applicant,
-    CheckRow,
-    ClaimRow,
-    CrawlLock,
-    EvidenceRow,
-    LinkRow,
-    MetaRow,
-    PageLinksRow,
     PageRow,
     Run,
     Schedule,
-    utcnow,
 )
 from ._partners import (
     acquire_lock,
@@ -32,20 +22,10 @@ from ._partners import (
     upsert_partner,
 )
 from ._previous import StoredCrawl, load_previous
-from ._store import Store, async_url, page_facts, page_values, sync_url
+from ._store import Store, async_url, page_facts, sync_url
 
 __all__ = [
-    "SCHEMA_VERSION",
-    "SCHEMA_VERSION_EXPORT",
-    "Alert",
     "Applicant",
-    "CheckRow",
-    "ClaimRow",
-    "CrawlLock",
-    "EvidenceRow",
-    "LinkRow",
-    "MetaRow",
-    "PageLinksRow",
     "PageRow",
     "Run",
     "Schedule",
@@ -57,19 +37,16 @@ __all__ = [
     "async_url",
     "build_export",
     "due_schedules",
-    "export_schema",
     "get_partner",
     "latest_run",
     "list_schedules",
     "load_previous",
     "page_facts",
-    "page_values",
     "pending_alerts",
     "record_delivery",
     "release_lock",
     "remove_schedule",
     "sync_url",
     "upsert_partner",
-    "utcnow",
     "validate_export",
 ]

@@ -9,6 +9,7 @@ from importlib import resources
 from typing import Any
 
 from auditcrawl._exceptions import AuditcrawlError
+from auditcrawl.rules import CHECK_IDS
 
 from ._models import EvidenceRow
 from ._store import Store
@@ -93,7 +94,7 @@ async def build_export(store: Store, run_id: str) -> dict[str, Any]:
             "rejected": [_evidence(e) for e in rows if not e.counted],
             **(check.extra or {}),
         }
-    for check_id in ("3.1", "2.2", "3.2"):
+    for check_id in CHECK_IDS:
         document["checks"].setdefault(
             check_id,
             {
