@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from auditcrawl.crawler import SiteScope, canonicalize
-from auditcrawl.rules import Claims
+from auditcrawl.crawler import Crawler, SiteScope, canonicalize
+from auditcrawl.rules import Claims, PageFacts, find_facts
 
 from ._exceptions import InputFileError
 
-__all__ = ["EVIDENCE_HOSTS", "load_claims"]
+__all__ = ["EVIDENCE_HOSTS", "fetch_claimed", "load_claims"]
 
 FIELDS = ("landing_page", "case_studies", "thought_leadership")
 # Hosts where AWS publishes partner case studies: a claimed case study may live there.
@@ -69,3 +69,14 @@ def load_claims(path: Path, home_url: str) -> Claims:
         case_studies=lists["case_studies"],
         thought_leadership=lists["thought_leadership"],
     )
+
+
+async def fetch_claimed(claims: Claims, crawler: Crawler, facts: dict[str, PageFacts]) -> list[str]:
+    """Fetch each claimed URL the crawl did not reach, so that every claim gets a verdict.
+    Returns the URLs fetched."""
+    fetched = []
+    for url, _kind in claims.items():
+        if find_facts(facts, crawler.outcome, url) is None:
+            await crawler.fetch_extra(url, source="claim")
+            fetched.append(url)
+    return fetched

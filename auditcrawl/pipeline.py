@@ -7,19 +7,18 @@ import logging
 import os
 import socket
 import uuid
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from auditcrawl.crawler import (
     CrawledPage,
     Crawler,
+    CrawlGraph,
     CrawlOutcome,
     Fetcher,
-    Link,
     Network,
     Renderer,
     ResumePoint,
@@ -35,13 +34,15 @@ from auditcrawl.rules import (
     analyse_page,
     evaluate,
     evaluate_claims,
-    find_facts,
     load_vocabulary,
     score_link,
 )
 from auditcrawl.storage import Run, Store, StoredCrawl
 
 from ._exceptions import InvalidURLError
+from .claims import fetch_claimed
+from .early_stop import EarlyStop
+from .run_pages import RunPages
 from .screenshots import data_folder, screenshot_folder, take_evidence_screenshots
 from .settings import Settings
 
@@ -51,6 +52,7 @@ __all__ = [
     "audit_run",
     "inspect_urls",
     "run_audit",
+    "run_notes",
     "run_status",
     "this_process",
     "validate_url",
@@ -58,8 +60,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FLUSH_EVERY = 100  # pages per database write (the WARC holds the rest if the process dies)
-PAGE_NOTES_SHOWN = 20  # pages whose reading notes (truncated text, unreadable PDF) go to the run notes
 ProgressHandler = Callable[[int, int, str], None]
 
 
@@ -91,37 +91,6 @@ def run_status(outcome: CrawlOutcome) -> str:
 
 
 @dataclass
-class _Pages:
-    """The run's pages in memory. Every page goes to storage; only the facts of pages the checks
-    may cite stay here, so a large site costs a key a page, not its facts."""
-
-    facts: dict[str, PageFacts] = field(default_factory=dict)
-    stored_only: set[str] = field(default_factory=set)  # keys of pages kept in storage alone
-    notes: list[str] = field(default_factory=list)
-    candidates: Counter[str] = field(default_factory=Counter)  # industrial pages by kind
-    bytes_not_modified: int = 0
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.facts or key in self.stored_only
-
-    def add(self, f: PageFacts) -> None:
-        self.facts.setdefault(f.key, f)
-        if f.industrial:
-            self.candidates[f.kind] += 1
-        if f.notes and len(self.notes) < PAGE_NOTES_SHOWN:
-            self.notes.append(f"{f.final_url}: {'; '.join(f.notes)}")
-        if f.not_modified:
-            self.bytes_not_modified += f.size
-
-    def stored(self, batch: list[PageFacts]) -> None:
-        """These pages are in storage now: those the checks never cite leave memory."""
-        for f in batch:
-            if not f.evidence_candidate and self.facts.get(f.key) is f:
-                del self.facts[f.key]
-                self.stored_only.add(f.key)
-
-
-@dataclass
 class AuditReport:
     run_id: str
     status: str
@@ -133,7 +102,8 @@ class AuditReport:
     claims: list[ClaimVerdict] = field(default_factory=list)
 
 
-def _notes(outcome: CrawlOutcome) -> list[str]:
+def run_notes(outcome: CrawlOutcome, pages: RunPages, resume_from: ResumePoint | None) -> list[str]:
+    """What the auditor should know about how the crawl went: limits, browser, robots.txt, 304s, sitemaps."""
     notes = [f"limit hit: {limit}" for limit in outcome.limits_hit]
     if outcome.browser_note:
         notes.append(outcome.browser_note)
@@ -152,7 +122,31 @@ def _notes(outcome: CrawlOutcome) -> list[str]:
         notes.append(f"{outcome.not_modified} of {outcome.pages_fetched} pages unchanged since the last run (HTTP 304)")
     if outcome.sitemap_urls:
         notes.append(f"sitemaps listed {outcome.sitemap_urls} further URL(s); sitemaps never count as links from home")
-    return notes
+    if resume_from is not None:
+        notes.append(
+            f"resumed after the crawl process stopped: {len(resume_from.pages)} stored pages kept, "
+            f"{len(resume_from.archived)} taken from the archive without fetching them again"
+        )
+    return notes + pages.notes
+
+
+def _browser_notes(renderer: Renderer) -> list[str]:
+    if not renderer.blocked:
+        return []
+    shown = "; ".join(f"{url} ({reason})" for url, reason in list(dict.fromkeys(renderer.blocked))[:10])
+    return [f"browser requests refused: {len(renderer.blocked)}: {shown}"]
+
+
+class BrowserScope:
+    """Where the browser may go: the partner's site, and an off-site evidence page's own site."""
+
+    def __init__(self, home: str) -> None:
+        self.site = SiteScope(home)
+
+    def __call__(self, url: str, page_url: str) -> str | None:
+        if self.site.contains(url) or SiteScope(page_url).contains(url):
+            return None
+        return f"outside the partner's site ({self.site.domain})"
 
 
 async def run_audit(
@@ -198,83 +192,30 @@ async def audit_run(
     resume_from: ResumePoint | None = None,
     stored_facts: Iterable[PageFacts] = (),
 ) -> AuditReport:
-    """Crawl and decide for a run that is in storage: a new one, or one taken up where it stopped."""
-    home, as_of = run.home_url, settings.audit.as_of
+    """Crawl and decide for a run that is in storage: a new one, or one taken up where it stopped.
+
+    The steps: crawl the site (each page analysed and stored as it comes), fetch claimed pages
+    the crawl did not reach, decide the three checks, take screenshots of the evidence, and
+    store the verdicts with the click paths."""
+    as_of = settings.audit.as_of
     vocab = load_vocabulary("*")  # links are scored in every language the vocabularies know
-    pages = _Pages()
-    for stored in stored_facts:
-        pages.add(stored)
-    if claims is None:
-        pages.stored(list(pages.facts.values()))
-    facts = pages.facts  # the pages the checks may cite (a claim may cite any page: then all stay)
-    pending: list[PageFacts] = []
-    crawler: Crawler | None = None
-
-    async def flush() -> None:
-        nonlocal pending
-        batch, pending = pending, []
-        new_edges = (
-            crawler.outcome.graph.take_new_edges() if crawler is not None and hasattr(crawler, "outcome") else []
-        )
-        if batch or new_edges:
-            await store.add_pages(run.id, batch, new_edges)
-        if claims is None:
-            pages.stored(batch)
-
-    async def on_page(page: CrawledPage) -> None:
-        carried = None
-        if page.not_modified and previous is not None:
-            carried = previous.carried_over(
-                page.final_url, fetched_at=page.fetched_at, depth=page.depth, source=page.source
-            )
-        f = carried or analyse_page(page, as_of)
-        if page.duplicate and f.key in pages:
-            return
-        pages.add(f)
-        pending.append(f)
-        if len(pending) >= FLUSH_EVERY:
-            await flush()
-
-    def scorer(link: Link, depth: int) -> float:
-        return score_link(link, depth, vocab)
-
-    scope = SiteScope(home)
-
-    def browser_scope(url: str, page_url: str) -> str | None:
-        """The partner's site, and an off-site evidence page's own site, and nothing else."""
-        if scope.contains(url) or SiteScope(page_url).contains(url):
-            return None
-        return f"outside the partner's site ({scope.domain})"
-
+    graph = CrawlGraph(home=run.home_url)
+    # Claims may cite any page (all facts stay in memory) and name pages only a full crawl reaches.
+    pages = RunPages(store, run.id, graph, as_of=as_of, previous=previous, keep_all=claims is not None)
+    pages.restore(stored_facts)
+    early_stop = (
+        None if settings.crawl.full or claims is not None else EarlyStop(pages.facts, pages.candidates, settings.audit)
+    )
     warc_path = archive_path(settings.storage.db, run.id)
     archive = WarcArchive(warc_path)
-    candidates = pages.candidates
-    last_look = (-1, 0)  # candidates and pages at the last full evaluation
-
-    def settled() -> bool:
-        """Every check met on what is known so far: more pages cannot undo that (evidence only grows).
-        The full evaluation walks the whole link graph, so it runs only when it could answer yes: enough
-        candidates, and new ones (or twice the pages, for shorter click paths) since the last look."""
-        nonlocal last_look
-        assert crawler is not None
-        a, fetched = settings.audit, crawler.outcome.pages_fetched
-        if candidates["case_study"] < a.min_case_studies or not candidates["thought_leadership"]:
-            return False
-        found = sum(candidates.values())
-        if found == last_look[0] and fetched < 2 * last_look[1]:
-            return False
-        last_look = (found, fetched)
-        return all(c.status == "met" for c in evaluate(facts, crawler.outcome, settings.audit).values())
-
-    # Claims may name pages only a full crawl reaches; --full asks for everything.
-    early_stop = None if settings.crawl.full or claims is not None else settled
     async with Fetcher(settings.crawl, network, archive=archive) as fetcher:
-        renderer = Renderer(settings.crawl, fetcher, browser_scope)
+        renderer = Renderer(settings.crawl, fetcher, BrowserScope(run.home_url))
         crawler = Crawler(
             settings.crawl,
             fetcher,
-            on_page=on_page,
-            score_link=scorer,
+            graph,
+            on_page=pages.take,
+            score_link=lambda link, depth: score_link(link, depth, vocab),
             on_progress=on_progress,
             renderer=None if settings.crawl.render == "never" else renderer,
             previous=previous,
@@ -282,35 +223,27 @@ async def audit_run(
             max_year=as_of.year + 1,
         )
         try:
-            outcome = await crawler.run(home, resume_from)
+            outcome = await crawler.run(resume_from)
             if claims is not None:
-                await _fetch_claimed(claims, fetcher, pages, pending, outcome, as_of)
-            await flush()
-            verdicts = evaluate_claims(claims, facts, outcome, settings.audit) if claims is not None else None
-            checks = evaluate(facts, outcome, settings.audit, verdicts)
-            notes = _notes(outcome)
-            if resume_from is not None:
-                notes.append(
-                    f"resumed after the crawl process stopped: {len(resume_from.pages)} stored pages kept, "
-                    f"{len(resume_from.archived)} taken from the archive without fetching them again"
-                )
-            notes += pages.notes
+                await fetch_claimed(claims, crawler, pages.facts)
+            await pages.flush()
+            verdicts = evaluate_claims(claims, pages.facts, outcome, settings.audit) if claims is not None else None
+            checks = evaluate(pages.facts, outcome, settings.audit, verdicts)
+            notes = run_notes(outcome, pages, resume_from)
             if settings.crawl.screenshots:
                 folder = screenshot_folder(settings.storage.screenshots_dir, settings.storage.db) / run.id
                 notes += await take_evidence_screenshots(checks, renderer, folder)
         except (asyncio.CancelledError, KeyboardInterrupt):
-            await asyncio.shield(_close_interrupted(store, run.id, flush))
+            await asyncio.shield(_keep_interrupted(store, run.id, pages))
             raise
         except Exception as exc:
-            await flush()
+            await pages.flush()
             await store.mark_run(run.id, "failed", f"internal error: {type(exc).__name__}: {exc}", datetime.now(UTC))
             raise
         finally:
             await renderer.close()
             archive.close()
-    if renderer.blocked:
-        shown = "; ".join(f"{url} ({reason})" for url, reason in list(dict.fromkeys(renderer.blocked))[:10])
-        notes.append(f"browser requests refused: {len(renderer.blocked)}: {shown}")
+    notes += _browser_notes(renderer)
     status = run_status(outcome)
     await store.finish_run(
         run.id,
@@ -324,7 +257,7 @@ async def audit_run(
         claims=verdicts,
         options={"warc": str(warc_path), **_conditional_figures(outcome, pages.bytes_not_modified, previous)},
     )
-    return AuditReport(run.id, status, home, checks, outcome, facts, notes, verdicts or [])
+    return AuditReport(run.id, status, run.home_url, checks, outcome, pages.facts, notes, verdicts or [])
 
 
 def _conditional_figures(outcome: CrawlOutcome, saved: int, previous: StoredCrawl | None) -> dict[str, object]:
@@ -333,28 +266,9 @@ def _conditional_figures(outcome: CrawlOutcome, saved: int, previous: StoredCraw
     return {"previous_run": previous.run_id, "not_modified": outcome.not_modified, "bytes_saved": saved}
 
 
-async def _fetch_claimed(
-    claims: Claims, fetcher: Fetcher, pages: _Pages, pending: list[PageFacts], outcome: CrawlOutcome, as_of: date
-) -> None:
-    """Fetch each claimed URL the crawl did not reach, so every claim gets a verdict."""
-    scope = SiteScope(outcome.home_url)
-    for url, _kind in claims.items():
-        if find_facts(pages.facts, outcome, url) is not None:
-            continue
-        result = await fetcher.fetch(url)
-        if not result.robots_blocked:
-            outcome.pages_fetched += 1
-        else:
-            outcome.robots_blocked.append(url)
-        outcome.graph.add_alias(url, result.final_url)
-        page = CrawledPage.from_fetch(result, depth=0, source="claim", offsite=not scope.contains(result.final_url))
-        f = analyse_page(page, as_of, date_all=True)
-        pages.add(f)
-        pending.append(f)
-
-
-async def _close_interrupted(store: Store, run_id: str, flush: Callable[[], Any]) -> None:
-    await flush()
+async def _keep_interrupted(store: Store, run_id: str, pages: RunPages) -> None:
+    """Ctrl-C or a cancelled task: what was fetched is stored, the run is marked partial (resumable)."""
+    await pages.flush()
     await store.mark_run(
         run_id, "partial", "interrupted before the crawl finished; verdicts were not computed", datetime.now(UTC)
     )

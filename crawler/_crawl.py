@@ -23,7 +23,7 @@ from ._sitemaps import discover_sitemap_urls
 from ._traps import trap_reason
 from ._urls import SiteScope, canonicalize
 
-__all__ = ["CrawlOutcome", "Crawler", "LinkScorer", "PreviousCrawl"]
+__all__ = ["CrawlOutcome", "Crawler", "LinkScorer", "PreviousCrawl", "Settled"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ class PreviousCrawl(Protocol):
 # Scores a link found on a page at the given depth; higher is fetched sooner.
 LinkScorer = Callable[[Link, int], float]
 PageHandler = Callable[["CrawledPage"], Awaitable[None]]
+# Whether every check is already met on what the crawl found: more pages could only add evidence.
+Settled = Callable[["CrawlOutcome"], bool]
 ProgressHandler = Callable[[int, int, str], None]
 
 OFFSITE_MIN_SCORE = 1.0  # an off-site link is fetched (one hop) only with an evidence cue
@@ -80,22 +82,28 @@ class CrawlOutcome:
 
 
 class Crawler:
-    """Crawls one partner site, best first, within the limits of the settings."""
+    """Crawls one partner site, best first, within the limits of the settings.
+
+    The crawl's record (`outcome`) exists from construction: its graph is the one given, which
+    the caller may read as the crawl goes (storage takes its new links in batches)."""
 
     def __init__(
         self,
         settings: CrawlSettings,
         fetcher: Fetcher,
+        graph: CrawlGraph,
         *,
         on_page: PageHandler,
         score_link: LinkScorer = _default_scorer,
         on_progress: ProgressHandler | None = None,
         renderer: Renderer | None = None,
         previous: PreviousCrawl | None = None,
-        settled: Callable[[], bool] | None = None,
+        settled: Settled | None = None,
         min_year: int = 1995,
         max_year: int = 2100,
     ) -> None:
+        self.outcome = CrawlOutcome(home_url=graph.home, graph=graph)
+        self.scope = SiteScope(graph.home)
         self.settings = settings
         self.fetcher = fetcher
         self.on_page = on_page
@@ -113,14 +121,10 @@ class Crawler:
         self._depth_skipped: set[str] = set()
         self._traps: dict[str, int] = {}
 
-    async def run(self, home_url: str, resume_from: ResumePoint | None = None) -> CrawlOutcome:
+    async def run(self, resume_from: ResumePoint | None = None) -> CrawlOutcome:
         """Crawl from the home page, or carry on from where a killed run stopped."""
-        s = self.settings
-        home = canonicalize(home_url)
-        assert home is not None, "the caller validates the home URL"
-        self.scope = SiteScope(home)
-        outcome = CrawlOutcome(home_url=home, graph=CrawlGraph(home=home))
-        self.outcome = outcome
+        s, outcome = self.settings, self.outcome
+        home = outcome.home_url
         started = time.monotonic()
         running: set[asyncio.Task[None]] = set()
         try:
@@ -135,7 +139,7 @@ class Crawler:
             while True:
                 if self.settled is not None and self._since_settle_check >= SETTLE_CHECK_EVERY and len(self.frontier):
                     self._since_settle_check = 0
-                    outcome.stopped_early = self.settled()
+                    outcome.stopped_early = self.settled(outcome)
                 out_of_time = time.monotonic() - started > s.max_seconds
                 while (
                     not out_of_time
@@ -161,6 +165,19 @@ class Crawler:
         finally:
             self._finish(outcome, started)
         return outcome
+
+    async def fetch_extra(self, url: str, *, source: str) -> None:
+        """One URL outside the crawl order (a claimed page the crawl did not reach): counted and
+        handed over like a crawled page, its redirects known to the graph; its links are not followed."""
+        outcome = self.outcome
+        result = await self.fetcher.fetch(url)
+        if result.robots_blocked:
+            outcome.robots_blocked.append(url)
+        else:
+            outcome.pages_fetched += 1
+        outcome.graph.add_alias(url, result.final_url)
+        offsite = not self.scope.contains(result.final_url)
+        await self.on_page(CrawledPage.from_fetch(result, depth=0, source=source, offsite=offsite))
 
     def _finish(self, outcome: CrawlOutcome, started: float) -> None:
         s = self.settings

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from auditcrawl.crawler import CrawledPage, CrawlGraph, CrawlOutcome, Edge, FetchResult, parse_html
+from auditcrawl.crawler import CrawledPage, FetchResult, parse_html
 from auditcrawl.rules import (
     PageFacts,
     analyse_page,
@@ -19,6 +19,8 @@ from auditcrawl.rules import (
     publication_date,
 )
 from auditcrawl.settings import AuditSettings
+
+from .factories import facts_for, outcome_of
 
 V = load_vocabulary()
 AS_OF = date(2026, 6, 1)
@@ -176,40 +178,10 @@ def test_a_page_declaring_its_encoding_in_an_xml_declaration_is_dated() -> None:
     assert found is not None and (found.published, found.source) == (date(2025, 3, 12), "htmldate")
 
 
-def _facts(
-    url: str, kind: str, *, categories: list[str] | None = None, published: date | None = None, aws: bool = True
-) -> PageFacts:
-    f = PageFacts(
-        url=url,
-        final_url=url,
-        status=200,
-        content_type="text/html",
-        fetched_at=datetime.now(UTC),
-        depth=1,
-        source="link",
-        offsite=False,
-    )
-    f.kind, f.kind_reasons = kind, ["test"]  # type: ignore[assignment]
-    f.categories = categories if categories is not None else ["production"]
-    f.published = published
-    f.aws_signals = ["AWS Partner"] if aws else []
-    return f
-
-
-def _outcome(edges: list[tuple[str, str]], limits: list[str] | None = None) -> CrawlOutcome:
-    home = "https://p.com/"
-    outcome = CrawlOutcome(home_url=home, graph=CrawlGraph.of(home, [Edge(a, b, "", "main") for a, b in edges]))
-    outcome.home = CrawledPage.from_fetch(
-        FetchResult(url=home, final_url=home, status=200, content_type="text/html", body=b"<html></html>")
-    )
-    outcome.limits_hit = limits or []
-    return outcome
-
-
 def test_undated_candidates_make_3_2_needs_review() -> None:
     a, b = "https://p.com/blog/a", "https://p.com/blog/b"
-    facts = {a: _facts(a, "thought_leadership", published=date(2026, 5, 1)), b: _facts(b, "thought_leadership")}
-    result = evaluate(facts, _outcome([("https://p.com/", a), ("https://p.com/", b)]), AuditSettings(as_of=AS_OF))[
+    facts = {a: facts_for(a, "thought_leadership", published=date(2026, 5, 1)), b: facts_for(b, "thought_leadership")}
+    result = evaluate(facts, outcome_of([("https://p.com/", a), ("https://p.com/", b)]), AuditSettings(as_of=AS_OF))[
         "3.2"
     ]
     assert result.status == "needs_review"
@@ -218,8 +190,8 @@ def test_undated_candidates_make_3_2_needs_review() -> None:
 
 def test_limits_hit_turn_not_met_into_needs_review() -> None:
     a = "https://p.com/case-studies/a"
-    facts = {a: _facts(a, "case_study")}
-    outcome = _outcome([("https://p.com/", a)], limits=["max_pages (5) reached with 40 URLs still queued"])
+    facts = {a: facts_for(a, "case_study")}
+    outcome = outcome_of([("https://p.com/", a)], limits=["max_pages (5) reached with 40 URLs still queued"])
     result = evaluate(facts, outcome, AuditSettings(as_of=AS_OF))["2.2"]
     assert result.status == "needs_review"
     assert result.reasons[0] == "limit hit before the site was covered: max_pages (5) reached with 40 URLs still queued"
@@ -234,17 +206,17 @@ def test_case_study_beyond_the_click_limit_is_not_easily_discoverable() -> None:
         "https://p.com/4",
         "https://p.com/case-studies/deep",
     ]
-    facts = {u: _facts(u, "case_study") for u in chain[-1:]}
+    facts = {u: facts_for(u, "case_study") for u in chain[-1:]}
     edges = list(itertools.pairwise(chain))
-    result = evaluate(facts, _outcome(edges), AuditSettings(as_of=AS_OF, min_case_studies=1))["2.2"]
+    result = evaluate(facts, outcome_of(edges), AuditSettings(as_of=AS_OF, min_case_studies=1))["2.2"]
     assert result.status == "not_met"
     assert result.rejected[0].reasons[0] == "5 clicks from the home page (more than 4)"
 
 
 def test_landing_page_without_aws_mention_needs_review() -> None:
     lp = "https://p.com/industries/manufacturing/"
-    facts = {lp: _facts(lp, "landing_page", aws=False)}
-    result = evaluate(facts, _outcome([("https://p.com/", lp)]), AuditSettings(as_of=AS_OF))["3.1"]
+    facts = {lp: facts_for(lp, "landing_page", aws=False)}
+    result = evaluate(facts, outcome_of([("https://p.com/", lp)]), AuditSettings(as_of=AS_OF))["3.1"]
     assert result.status == "needs_review"
     assert result.rejected[0].reasons[0] == "does not mention the AWS partnership"
 
@@ -270,17 +242,17 @@ def test_analyse_page_dates_only_candidates() -> None:
 def test_3_2_expiring_when_the_deciding_item_ages_out_soon() -> None:
     a, b, c = "https://p.com/blog/a", "https://p.com/blog/b", "https://p.com/blog/c"
     facts = {
-        a: _facts(a, "thought_leadership", published=date(2026, 5, 20)),
-        b: _facts(b, "thought_leadership", published=date(2025, 6, 20)),  # 346 days before AS_OF
-        c: _facts(c, "thought_leadership", published=date(2024, 1, 1)),
+        a: facts_for(a, "thought_leadership", published=date(2026, 5, 20)),
+        b: facts_for(b, "thought_leadership", published=date(2025, 6, 20)),  # 346 days before AS_OF
+        c: facts_for(c, "thought_leadership", published=date(2024, 1, 1)),
     }
     edges = [("https://p.com/", u) for u in (a, b, c)]
-    result = evaluate(facts, _outcome(edges), AuditSettings(as_of=AS_OF))["3.2"]
+    result = evaluate(facts, outcome_of(edges), AuditSettings(as_of=AS_OF))["3.2"]
     assert result.status == "met"
     assert result.extra == {"lapses_on": "2026-06-21", "expiring": True}
     assert result.reasons[0] == "expiring: without new industrial material, 3.2 lapses on 2026-06-21"
-    fresh = {a: facts[a], b: _facts(b, "thought_leadership", published=date(2026, 1, 5))}
-    assert evaluate(fresh, _outcome(edges[:2]), AuditSettings(as_of=AS_OF))["3.2"].extra["expiring"] is False
+    fresh = {a: facts[a], b: facts_for(b, "thought_leadership", published=date(2026, 1, 5))}
+    assert evaluate(fresh, outcome_of(edges[:2]), AuditSettings(as_of=AS_OF))["3.2"].extra["expiring"] is False
 
 
 @pytest.mark.parametrize(

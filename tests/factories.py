@@ -1,0 +1,32 @@
+"""Page facts and crawl outcomes built by hand, for rules tested without a crawl."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from auditcrawl.crawler import CrawledPage, CrawlGraph, CrawlOutcome, Edge, FetchResult
+from auditcrawl.rules import PageFacts
+
+HOME = "https://p.com/"
+
+
+def facts_for(
+    url: str, kind: str, *, categories: list[str] | None = None, published: date | None = None, aws: bool = True
+) -> PageFacts:
+    """An industrial page of the given kind, fetched fine, naming the AWS partnership unless told not to."""
+    f = PageFacts(url, url, 200, "text/html", datetime.now(UTC), depth=1, source="link")
+    f.kind, f.kind_reasons = kind, ["test"]  # type: ignore[assignment]
+    f.categories = categories if categories is not None else ["production"]
+    f.published = published
+    f.aws_signals = ["AWS Partner"] if aws else []
+    return f
+
+
+def outcome_of(edges: list[tuple[str, str]], limits: list[str] | None = None) -> CrawlOutcome:
+    """A crawl of https://p.com/ that found these links, its home page fetched fine."""
+    outcome = CrawlOutcome(home_url=HOME, graph=CrawlGraph.of(HOME, [Edge(a, b, "", "main") for a, b in edges]))
+    outcome.home = CrawledPage.from_fetch(
+        FetchResult(url=HOME, final_url=HOME, status=200, content_type="text/html", body=b"<html></html>")
+    )
+    outcome.limits_hit = limits or []
+    return outcome
