@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -18,6 +19,8 @@ from .report import ELEMENT_LABELS, short_path
 __all__ = ["STATUS_STYLE", "crawl_progress", "print_runs", "print_verdicts"]
 
 STATUS_STYLE = {"met": "bold green", "not_met": "bold red", "needs_review": "bold yellow"}
+STATUS_SHORT = {"met": "met", "not_met": "not met", "needs_review": "review"}  # for tables in 80 columns
+RECENT_SHORT = "≤18m"
 
 
 @contextmanager
@@ -87,27 +90,28 @@ def print_verdicts(console: Console, document: Mapping[str, Any]) -> None:
 
 
 def _print_completeness(console: Console, document: Mapping[str, Any], home: str) -> None:
-    """2.1.3 / 2.1.4: the eight elements of each counted case study."""
+    """2.1.3 / 2.1.4: the eight elements of each counted case study. Short column names, explained
+    in a legend below, keep the table readable in an 80-column terminal."""
     items = [e for e in document["checks"][CASE_STUDIES]["evidence"] if e.get("completeness")]
     if not items:
         return
-    table = Table(title="Case-study completeness (2.1.4) and recency (2.1.3)", expand=True)
-    table.add_column("case study", overflow="fold")
-    for _, header in ELEMENT_LABELS:
-        table.add_column(header, justify="center")
-    table.add_column("≤18 months", justify="center")
+    table = Table(title="Case-study completeness (2.1.4) and recency (2.1.3)", box=box.SIMPLE_HEAD)
+    table.add_column("case study", overflow="fold", ratio=1)
+    for _, _, short in ELEMENT_LABELS:
+        table.add_column(short, justify="center", no_wrap=True)
+    table.add_column(RECENT_SHORT, justify="center", no_wrap=True)
+    yes, no, unknown = Text("yes", style="green"), Text("no", style="red"), Text("?", style="yellow")
     for item in items:
         c = item["completeness"]
-        marks = [
-            Text("yes", style="green") if c["elements"][key] else Text("no", style="red") for key, _ in ELEMENT_LABELS
-        ]
+        marks = [yes if c["elements"][key] else no for key, _, _ in ELEMENT_LABELS]
         if c.get("anonymised"):
-            marks[0] = Text("anonymised", style="yellow")
-        recent = {True: Text("yes", style="green"), False: Text("no", style="red"), None: Text("?", style="yellow")}[
-            c.get("within_18_months")
-        ]
+            marks[0] = Text("anon", style="yellow")
+        recent = {True: yes, False: no, None: unknown}[c.get("within_18_months")]
         table.add_row(short_path(item["url"], home), *marks, recent)
     console.print(table)
+    legend = [f"{short}: {label}" for _, label, short in ELEMENT_LABELS]
+    legend.append(f"{RECENT_SHORT}: completed within 18 months · anon: customer anonymised")
+    console.print(Text("  " + " · ".join(legend), style="dim"))
 
 
 def _print_claims(console: Console, document: Mapping[str, Any], home: str) -> None:
@@ -128,18 +132,27 @@ def _print_claims(console: Console, document: Mapping[str, Any], home: str) -> N
 
 
 def print_runs(console: Console, runs: Sequence[Mapping[str, Any]]) -> None:
-    table = Table()
-    for column in ("id", "applicant", "home_url", "as_of", "started_at", "status", *CHECK_IDS):
-        table.add_column(column)
+    """Stored runs, newest first. The id is always shown whole (it is what export, report and
+    --resume take); applicant, site and start share one column that wraps, so 80 columns suffice."""
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("run id", no_wrap=True, min_width=12)
+    table.add_column("applicant, site, started", overflow="fold", ratio=1)
+    table.add_column("as of", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for check_id in CHECK_IDS:
+        table.add_column(check_id, no_wrap=True)
     for run in runs:
         checks = run.get("checks", {})
+        started = str(run["started_at"]).replace("T", " ")[:16]
+        who = "\n".join(filter(None, [run.get("applicant"), run["home_url"], f"started {started}"]))
         table.add_row(
             run["id"],
-            run.get("applicant") or "",
-            run["home_url"],
+            who,
             run["as_of"],
-            run["started_at"],
             run["status"],
-            *(Text(checks.get(c, "-"), style=STATUS_STYLE.get(checks.get(c, ""), "")) for c in CHECK_IDS),
+            *(
+                Text(STATUS_SHORT.get(checks.get(c, ""), "-"), style=STATUS_STYLE.get(checks.get(c, ""), ""))
+                for c in CHECK_IDS
+            ),
         )
     console.print(table)

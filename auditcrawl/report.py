@@ -14,15 +14,16 @@ from auditcrawl.rules import CASE_STUDIES, CHECK_TITLES, category_labels
 __all__ = ["ELEMENT_LABELS", "MAX_EMBEDDED_IMAGE", "render_report", "short_path"]
 
 MAX_EMBEDDED_IMAGE = 4 * 1024 * 1024  # a screenshot larger than this is left out of the HTML (the bundle has it)
+# The eight elements of a case study (2.1.4): key in the export, label, short label for narrow terminals.
 ELEMENT_LABELS = [
-    ("customer_name", "Customer"),
-    ("problem", "Problem"),
-    ("solution", "Solution"),
-    ("aws_services", "AWS services"),
-    ("industrial_domain", "Industrial domain"),
-    ("third_party_applications", "ISV applications"),
-    ("completion_date", "Completion date"),
-    ("outcomes", "Outcomes"),
+    ("customer_name", "Customer", "Cust"),
+    ("problem", "Problem", "Prob"),
+    ("solution", "Solution", "Sol"),
+    ("aws_services", "AWS services", "AWS"),
+    ("industrial_domain", "Industrial domain", "Dom"),
+    ("third_party_applications", "ISV applications", "ISV"),
+    ("completion_date", "Completion date", "Date"),
+    ("outcomes", "Outcomes", "Out"),
 ]
 
 

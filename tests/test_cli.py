@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 
 from auditcrawl.storage import validate_export
 
@@ -73,6 +74,22 @@ def test_crawl_export_and_runs_agree(serve: Any, tmp_path: Path) -> None:
     runs = json.loads(listed.stdout)
     assert [r["id"] for r in runs] == [document["run"]["id"]]
     assert runs[0]["checks"] == {"3.1": "met", "2.2": "met", "3.2": "met"}
+
+    # An 80-column terminal: nothing runs past the edge, the run id a user types is there whole,
+    # and the completeness table keeps a column per element, explained by a legend.
+    narrow = {"COLUMNS": "80"}
+    crawl_output = run("show", document["run"]["id"], "--db", db, env=narrow)
+    runs_output = run("runs", "--db", db, env=narrow)
+    for output in (crawl_output, runs_output):
+        assert output.returncode == 0, output.stderr
+        too_wide = [line for line in output.stdout.splitlines() if cell_len(line) > 80]
+        assert too_wide == [], too_wide
+    assert any(line.split()[:1] == [document["run"]["id"]] for line in runs_output.stdout.splitlines())
+    header = next(line for line in crawl_output.stdout.splitlines() if "Cust" in line)
+    assert header.split() == ["case", "study", "Cust", "Prob", "Sol", "AWS", "Dom", "ISV", "Date", "Out", "≤18m"]
+    rows = [line for line in crawl_output.stdout.splitlines() if "/case-studies/" in line and " yes " in line]
+    assert len(rows) == 2 and all(len(line.split()) == 10 for line in rows)  # path and nine marks on one line
+    assert "Cust: Customer · Prob: Problem" in crawl_output.stdout
 
 
 def test_environment_variables_configure_the_crawl(serve: Any, tmp_path: Path) -> None:
