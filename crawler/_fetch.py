@@ -18,6 +18,7 @@ import httpx
 from auditcrawl._exceptions import BodyTooLargeError, UnsafeDestinationError
 from auditcrawl.settings import CrawlSettings
 
+from ._clock import Clock, LoopClock
 from ._decode import ACCEPT_ENCODING, BoundedDecoder, UnsupportedEncoding
 from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
 from ._safety import AddressPolicy, Resolver, SystemResolver, destination_problem, guarded_transport
@@ -70,6 +71,7 @@ class Network:
     resolver: Resolver | None = None
     policy: AddressPolicy | None = None
     transport: httpx.AsyncBaseTransport | None = None
+    clock: Clock | None = None  # politeness gaps and retry pauses (tests drive time with their own)
 
 
 @dataclass
@@ -169,7 +171,8 @@ class Fetcher:
         ]
         self._idle = list(self._clients)
         self._semaphore = asyncio.Semaphore(settings.concurrency)  # a client is idle whenever it is acquired
-        self._slots = SlotTable()
+        self.clock = network.clock or LoopClock()
+        self._slots = SlotTable(self.clock)
         self.robots = RobotsCache(self._load_robots)
         self.requests_made = 0
 
@@ -274,7 +277,7 @@ class Fetcher:
                 response.error = f"HTTP {response.status}, Retry-After {wait:.0f}s is too long"
                 return response
             log.debug("retrying %s in %.1fs (%s)", url, wait, response.error or response.status)
-            await asyncio.sleep(wait)
+            await self.clock.sleep(wait)
         return response
 
     async def _get_once(

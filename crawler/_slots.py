@@ -4,32 +4,35 @@ from __future__ import annotations
 
 import asyncio
 
+from ._clock import Clock, LoopClock
+
 __all__ = ["HostSlot", "SlotTable"]
 
 
 class HostSlot:
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
         self._lock = asyncio.Lock()
-        self._next_at = 0.0
+        self._next_at = float("-inf")
         self.delay = 0.0  # raised by robots.txt Crawl-delay once known
 
     async def wait(self, delay: float) -> None:
         """Return when a request to this host may start, reserving the next start."""
-        loop = asyncio.get_running_loop()
         gap = max(delay, self.delay)
         async with self._lock:
-            now = loop.time()
+            now = self._clock.now()
             if now < self._next_at:
-                await asyncio.sleep(self._next_at - now)
-            self._next_at = loop.time() + gap
+                await self._clock.sleep(self._next_at - now)
+            self._next_at = self._clock.now() + gap
 
 
 class SlotTable:
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or LoopClock()
         self._slots: dict[str, HostSlot] = {}
 
     def get(self, host: str) -> HostSlot:
         slot = self._slots.get(host)
         if slot is None:
-            slot = self._slots[host] = HostSlot()
+            slot = self._slots[host] = HostSlot(self._clock)
         return slot

@@ -28,6 +28,30 @@ from auditcrawl.storage import Store, build_export, validate_export
 
 from .sites import AS_OF
 
+# Tests that need a server, a browser, a database or a CLI process are marked `integration`:
+# by the fixtures they use, or by their module (`pytestmark`). `make test-fast` runs the rest.
+INTEGRATION_FIXTURES = frozenset({"serve", "audit", "store", "db_url", "postgres_server", "webhook"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_stay_off_the_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test not marked `integration` that opens a connection or a listening socket fails at
+    once, so the fast set stays what it claims to be."""
+    if request.node.get_closest_marker("integration"):
+        return
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError(f"{request.node.nodeid} uses the network: mark it integration (see tests/conftest.py)")
+
+    for method in ("connect", "connect_ex", "bind"):
+        monkeypatch.setattr(socket.socket, method, refuse)
+
 
 @pytest.fixture
 def serve() -> Iterator[Callable[[Mapping[str, Page]], SiteServer]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
 from auditcrawl.crawler import CrawledPage, CrawlGraph, CrawlOutcome, Edge, FetchResult
@@ -30,3 +31,20 @@ def outcome_of(edges: list[tuple[str, str]], limits: list[str] | None = None) ->
     )
     outcome.limits_hit = limits or []
     return outcome
+
+
+class DrivenClock:
+    """Virtual time for the fetcher: a pause moves it forward at once and is recorded, so tests
+    assert on the waits the fetcher asked for, never on how long the machine took."""
+
+    def __init__(self) -> None:
+        self.time = 0.0
+        self.pauses: list[float] = []
+
+    def now(self) -> float:
+        return self.time
+
+    async def sleep(self, seconds: float) -> None:
+        self.pauses.append(round(seconds, 6))
+        self.time += seconds
+        await asyncio.sleep(0)  # still a point where other tasks run

@@ -18,6 +18,7 @@ from auditcrawl.storage import validate_export
 from .sites import AS_OF, classic_site, text
 
 BIN = Path(sys.executable).parent / "auditcrawl"
+pytestmark = pytest.mark.integration  # every test here runs the CLI as a process
 
 
 def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:

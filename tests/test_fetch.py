@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,9 +14,11 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from auditcrawl.crawler import Fetcher
+from auditcrawl.crawler import Fetcher, Network
 from auditcrawl.settings import CrawlSettings
 from auditcrawl.siteserver import Page
+
+from .factories import DrivenClock
 
 FAST = CrawlSettings(delay=0, retries=2, backoff=0.01, allow_private=True, timeout=5)
 HTML = {"content-type": "text/html; charset=utf-8"}
@@ -51,12 +52,12 @@ async def test_retry_after_is_honoured_and_a_long_one_gives_up(httpx_mock: HTTPX
     httpx_mock.add_response(url="https://p.com/a", status_code=429, headers={"Retry-After": "1"})
     httpx_mock.add_response(url="https://p.com/a", status_code=200, text="ok", headers=HTML)
     httpx_mock.add_response(url="https://p.com/b", status_code=429, headers={"Retry-After": "3600"})
-    async with Fetcher(FAST) as fetcher:
-        started = time.monotonic()
+    clock = DrivenClock()
+    async with Fetcher(FAST, Network(clock=clock)) as fetcher:
         a = await fetcher.fetch("https://p.com/a")
-        waited = time.monotonic() - started
+        assert clock.pauses == [1.0]  # as the server asked, not the backoff
         b = await fetcher.fetch("https://p.com/b")
-    assert a.ok and waited >= 1.0
+    assert a.ok and clock.pauses == [1.0]
     assert b.status == 429 and b.error == "HTTP 429, Retry-After 3600s is too long"
 
 
@@ -139,12 +140,12 @@ async def test_only_html_and_pdf_bodies_are_kept(httpx_mock: HTTPXMock) -> None:
 async def test_politeness_delay_between_requests_to_one_host(serve: Any) -> None:
     server = serve({"/robots.txt": Page("", status=404), "/a": Page("a"), "/b": Page("b"), "/c": Page("c")})
     settings = CrawlSettings(delay=0.25, retries=0, allow_private=True, concurrency=4)
-    async with Fetcher(settings) as fetcher:
-        started = time.monotonic()
+    clock = DrivenClock()
+    async with Fetcher(settings, Network(clock=clock)) as fetcher:
         results = await asyncio.gather(*(fetcher.fetch(server.url(p)) for p in ("/a", "/b", "/c")))
-        elapsed = time.monotonic() - started
     assert all(r.ok for r in results)
-    assert elapsed >= 0.75  # robots.txt, then three pages, each start at least 0.25 s apart
+    assert clock.pauses == [0.25, 0.25, 0.25]  # robots.txt, then three pages, each start 0.25 s after the last
+    assert [p for _, p, _ in server.requests] == ["/robots.txt", "/a", "/b", "/c"]
 
 
 async def test_user_agent_is_sent(serve: Any) -> None:
@@ -201,6 +202,7 @@ def _pages(head: bytes) -> tuple[str, dict[str, str], bytes]:
     return ("404 Not Found" if head.startswith(b"GET /robots.txt") else "200 OK"), {}, b"<html><title>x</title></html>"
 
 
+@pytest.mark.integration  # a real keep-alive server on loopback
 async def test_concurrency_is_capped_and_connections_are_kept_alive() -> None:
     """Never more requests in flight than the concurrency, and each slot reuses its connection."""
     settings = CrawlSettings(delay=0, retries=0, allow_private=True, concurrency=3)
@@ -221,6 +223,7 @@ def _consent(head: bytes) -> tuple[str, dict[str, str], bytes]:
     return "403 Forbidden", {}, b"no consent cookie"
 
 
+@pytest.mark.integration
 async def test_a_cookie_goes_with_every_later_request_whichever_slot_sends_it() -> None:
     settings = CrawlSettings(delay=0, retries=0, allow_private=True, concurrency=4)
     async with _KeepAliveServer(_consent) as server, Fetcher(settings) as fetcher:

@@ -9,15 +9,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from auditcrawl._cli_rechecks import parse_every
+from auditcrawl.scheduler import JOB_PREFIX
 from auditcrawl.siteserver import Page
-from auditcrawl.storage import validate_export
+from auditcrawl.storage import sync_url, validate_export
 
 from .conftest import WebhookReceiver
 from .sites import AS_OF, classic_site, page, text, without_links_to
@@ -213,70 +215,78 @@ def test_undelivered_alert_is_kept_and_sent_with_the_next_run(serve: Any, tmp_pa
         receiver.stop()
 
 
+def _job_store(db: str) -> Any:
+    """The scheduler's own job store on the same database, opened beside it as the scheduler opens it."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    store = SQLAlchemyJobStore(url=sync_url(db))
+    store.start(BackgroundScheduler(timezone=UTC), "default")  # never started: it only reads and writes jobs
+    return store
+
+
 def test_scheduler_restart_keeps_the_schedule_and_catches_up_once(serve: Any, tmp_path: Path) -> None:
+    """No clock is waited on: the schedule's next run is moved three intervals into the past in the
+    job store while the scheduler is down, as if it had missed three runs; on restart it catches
+    up once and keeps the schedule's rhythm."""
     server = serve(classic_site())
     db = f"sqlite:///{tmp_path}/s.db"
-    every = 12
-    assert (
-        cli("schedule", "add", server.url("/"), "--applicant", "Acme", "--every", f"{every}s", "--db", db).returncode
-        == 0
-    )
-    created = datetime.fromisoformat(
-        json.loads(cli("schedule", "list", "--json", "--db", db).stdout)[0]["created_at"]
-    ).timestamp()
-
-    def run_count() -> int:
-        """Finished runs; each must have completed (none interrupted, none failed)."""
-        runs = json.loads(cli("history", "--applicant", "Acme", "--json", "--db", db).stdout)
-        bad = [r for r in runs if r["status"] not in ("complete", "running")]
-        assert not bad, [json.loads(cli("export", r["id"], "--db", db).stdout)["run"]["notes"] for r in bad]
-        return sum(r["status"] == "complete" for r in runs)
-
+    added = cli("schedule", "add", server.url("/"), "--applicant", "Acme", "--every", "1h", "--db", db)
+    assert added.returncode == 0, added.stderr
+    job_id = f"{JOB_PREFIX}{json.loads(cli('schedule', 'list', '--json', '--db', db).stdout)[0]['id']}"
     log = tmp_path / "scheduler.log"
 
-    def start() -> subprocess.Popen[str]:
-        # output to a file, not a pipe nobody reads until the end: a full pipe would block the scheduler
-        return subprocess.Popen(
+    def runs() -> list[dict[str, Any]]:
+        return list(json.loads(cli("history", "--applicant", "Acme", "--json", "--db", db).stdout))
+
+    def next_run_time() -> datetime | None:
+        store = _job_store(db)
+        try:
+            job = store.lookup_job(job_id)
+            return job.next_run_time if job is not None else None
+        finally:
+            store.shutdown()
+
+    def scheduler_until(done: Callable[[], bool], what: str) -> None:
+        """Run the scheduler until `done()` holds (polled a bounded number of times), then stop it."""
+        proc = subprocess.Popen(
             [str(BIN), "-v", "scheduler", "--db", db],
             env=ENV,
             text=True,
-            stdout=log.open("a"),
+            stdout=log.open("a"),  # a file, not a pipe nobody reads: a full pipe would block the scheduler
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
-
-    def stop(proc: subprocess.Popen[str]) -> None:
-        proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise AssertionError(f"the scheduler did not stop on SIGTERM:\n{log.read_text()[-3000:]}") from None
+            for _ in range(600):
+                if done():
+                    break
+                assert proc.poll() is None, f"the scheduler exited:\n{log.read_text()[-3000:]}"
+                time.sleep(0.2)
+            else:
+                raise AssertionError(f"{what} did not happen:\n{log.read_text()[-3000:]}")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise AssertionError(f"the scheduler did not stop on SIGTERM:\n{log.read_text()[-3000:]}") from None
 
-    def wait_for(count: int, limit: float) -> None:
-        deadline = time.monotonic() + limit
-        while run_count() < count:
-            assert time.monotonic() < deadline, f"no run {count} within {limit}s"
-            time.sleep(0.3)
+    scheduler_until(lambda: next_run_time() is not None, "the schedule reaching the job store")
+    regular = next_run_time()
+    assert regular is not None and runs() == []  # the first run is an hour away
 
-    first = start()
-    try:
-        wait_for(1, every + 15)
-    finally:
-        stop(first)
-    time.sleep(2 * every + 1)  # at least two scheduled runs are missed while it is down
-    assert run_count() == 1
-    second = start()
-    try:
-        restarted = time.time()
-        wait_for(2, 10)  # the missed runs, caught up at once
-        next_regular = created + every * (int((restarted - created) // every) + 1)
-        assert time.time() < next_regular - 0.5, "caught up too late to tell it from a regular run"
-        time.sleep(max(0.0, next_regular - 0.7 - time.time()))
-        runs_before_next_regular = run_count()
-    finally:
-        stop(second)
-    assert runs_before_next_regular == 2, log.read_text()[-3000:]  # several missed runs, one catch-up: coalesced
+    store = _job_store(db)  # the scheduler is down: three due runs go by
+    job = store.lookup_job(job_id)
+    job._modify(next_run_time=regular - timedelta(hours=3))
+    store.update_job(job)
+    store.shutdown()
+
+    scheduler_until(lambda: any(r["status"] == "complete" for r in runs()), "the catch-up run")
+    history = runs()
+    assert [r["status"] for r in history] == ["complete"], history  # three missed runs, one catch-up: coalesced
+    assert next_run_time() == regular  # the next run is the schedule's own, an hour after the last missed one
 
 
 def test_two_processes_writing_at_once_lose_nothing(serve: Any, db_url: str) -> None:
@@ -309,6 +319,7 @@ def test_every(text_: str, seconds: int) -> None:
     assert parse_every(text_) == seconds
 
 
+@pytest.mark.integration  # the CLI as a process
 def test_bad_every_is_exit_2(tmp_path: Path) -> None:
     result = cli(
         "schedule",

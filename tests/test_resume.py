@@ -28,6 +28,7 @@ from auditcrawl.storage import PageRow, Run, Store
 from .sites import AS_OF, classic_site, page
 
 BIN = Path(sys.executable).parent / "auditcrawl"
+pytestmark = pytest.mark.integration  # crawls killed and resumed as CLI processes
 _CONFIG = Path(tempfile.mkdtemp(prefix="auditcrawl-test-")) / "no-screenshots.toml"
 _CONFIG.write_text("[crawl]\nscreenshots = false\n")
 ENV = {**os.environ, "AUDITCRAWL_CONFIG": str(_CONFIG)}
