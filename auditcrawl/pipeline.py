@@ -160,6 +160,9 @@ async def run_audit(
     claims: Claims | None = None,
     previous: StoredCrawl | None = None,
 ) -> AuditReport:
+    """Audit a partner's site from its home page: the run is created in storage under a new id, the
+    site crawled and the three checks decided (see audit_run). Raises InvalidURLError for a home
+    URL that is not absolute http(s); crawl trouble ends as notes and needs_review, not errors."""
     home = validate_url(home_url)
     as_of = settings.audit.as_of
     run = Run(

@@ -338,6 +338,10 @@ def evaluate(
     settings: AuditSettings,
     claims: list[ClaimVerdict] | None = None,
 ) -> dict[str, CheckResult]:
+    """The three verdicts (3.1, 2.2, 3.2) from the pages' facts and the crawl graph, each with its
+    reasons, evidence and rejected candidates. Pure: reads nothing but its arguments (undated items
+    take the date a listing page shows beside the link to them). `claims` are the verdicts of
+    evaluate_claims, whose landing-page claim 3.1 reports first."""
     apply_listing_dates(facts, outcome, settings.as_of)
     ctx = AuditContext(facts, outcome, settings)
     checks = {

@@ -61,6 +61,9 @@ def _evidence(row: EvidenceRow) -> dict[str, Any]:
 
 
 async def build_export(store: Store, run_id: str) -> dict[str, Any]:
+    """The JSON document of a stored run (schema_version 1, schema/export-v1.json): run, checks, claims.
+    Read from storage alone, so `crawl --json` and `export` give the same document; the caller
+    validates it against the shipped schema before writing it."""
     run = await store.get_run(run_id)
     checks, evidence = await store.run_checks(run.id)
     status = run.status if run.status in ("complete", "partial", "failed") else "partial"

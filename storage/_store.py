@@ -41,7 +41,13 @@ __all__ = ["Store", "async_url", "page_facts", "page_values", "sync_url"]
 
 log = logging.getLogger(__name__)
 
-_META: Table = MetaRow.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__
+
+def _table(model: type[SQLModel]) -> Table:
+    """A model's Core table, for bulk statements (SQLModel does not declare __table__)."""
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+_META, _PAGES, _PAGE_LINKS = _table(MetaRow), _table(PageRow), _table(PageLinksRow)
 
 
 def async_url(url: str) -> str:
@@ -221,19 +227,21 @@ class Store:
         return run
 
     async def add_pages(self, run_id: str, pages: Iterable[PageFacts], edges: Iterable[Edge]) -> None:
+        """Store a batch of a run's pages (their facts, see page_values) and the links found on them,
+        in one transaction: the crawl calls it every hundred pages as it goes."""
         async with self._write_lock, self.session() as session:
             # One Core executemany a table, not the ORM: a large crawl writes thousands of pages and
             # fifty links a page, and the ORM's bulk insert costs twice as much a row.
             connection = await session.connection()
             page_rows = [page_values(run_id, f) for f in pages]
             if page_rows:
-                await connection.execute(insert(PageRow.__table__), page_rows)  # type: ignore[attr-defined]
+                await connection.execute(insert(_PAGES), page_rows)
             by_source: dict[str, list[list[str | None]]] = {}
             for e in edges:
                 by_source.setdefault(e.source, []).append([e.target, e.anchor, e.region, e.date_hint])
             if by_source:
                 await connection.execute(
-                    insert(PageLinksRow.__table__),  # type: ignore[attr-defined]
+                    insert(_PAGE_LINKS),
                     [{"run_id": run_id, "from_url": source, "links": links} for source, links in by_source.items()],
                 )
             await session.commit()
@@ -252,6 +260,8 @@ class Store:
         claims: list[ClaimVerdict] | None = None,
         options: dict[str, Any] | None = None,
     ) -> None:
+        """Close a run: its status and figures, each page's click path from home, the verdicts with
+        their evidence, and the claim verdicts, in one transaction."""
         async with self._write_lock, self.session() as session:
             run = await session.get(Run, run_id)
             if run is None:
@@ -275,10 +285,10 @@ class Store:
                 )
             # Executemany a thousand pages at a time: a large run's rows and paths are never all in memory at once.
             urls = sorted(set((await session.exec(select(PageRow.final_url).where(PageRow.run_id == run_id))).all()))
-            table = PageRow.__table__  # type: ignore[attr-defined]  # Core, not ORM: a bulk update keyed by URL, not by primary key
+            # Core, not ORM: a bulk update keyed by URL, not by primary key.
             statement = (
-                sa_update(table)
-                .where(table.c.run_id == bindparam("b_run"), table.c.final_url == bindparam("b_url"))
+                sa_update(_PAGES)
+                .where(_PAGES.c.run_id == bindparam("b_run"), _PAGES.c.final_url == bindparam("b_url"))
                 .values(click_path=bindparam("b_path"))
             )
             connection = await session.connection()
