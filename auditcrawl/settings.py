@@ -109,20 +109,14 @@ def _coerce(value: Any, typ: Any, where: str) -> Any:
         if isinstance(value, str) and value.strip().lower() in ("0", "false", "no", "off", ""):
             return False
         raise ConfigError(f"{where}: expected true or false, got {value!r}")
-    if typ is int:
-        if isinstance(value, bool):
-            raise ConfigError(f"{where}: expected a whole number, got {value!r}")
+    if typ is int or typ is float:
+        wrong = ConfigError(f"{where}: expected {'a whole number' if typ is int else 'a number'}, got {value!r}")
+        if isinstance(value, bool):  # TOML true is not 1
+            raise wrong
         try:
-            return int(value)
+            return typ(value)
         except (TypeError, ValueError):
-            raise ConfigError(f"{where}: expected a whole number, got {value!r}") from None
-    if typ is float:
-        if isinstance(value, bool):
-            raise ConfigError(f"{where}: expected a number, got {value!r}")
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{where}: expected a number, got {value!r}") from None
+            raise wrong from None
     if typ is date:
         if isinstance(value, date):
             return value

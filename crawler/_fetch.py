@@ -265,7 +265,16 @@ class Fetcher:
                 self.requests_made += 1
                 client = self._idle.pop()
                 try:
-                    response = await self._get_once(client, url, accept, max_bytes, headers)
+                    async with asyncio.timeout(s.timeout * 3):  # a trickling server ends here
+                        response = await self._stream(client, url, accept, max_bytes, headers)
+                except (
+                    UnsafeDestinationError,
+                    BodyTooLargeError,
+                    TimeoutError,
+                    httpx.HTTPError,
+                    httpx.InvalidURL,
+                ) as exc:
+                    response = self._failure(exc)
                 finally:
                     self._idle.append(client)
             if not response.retryable or attempt == s.retries:
@@ -280,37 +289,25 @@ class Fetcher:
             await self.clock.sleep(wait)
         return response
 
-    async def _get_once(
-        self,
-        client: httpx.AsyncClient,
-        url: str,
-        accept: frozenset[str] | None,
-        max_bytes: int,
-        headers: dict[str, str],
-    ) -> _Response:
-        try:
-            async with asyncio.timeout(self.settings.timeout * 3):
-                return await self._stream(client, url, accept, max_bytes, headers)
-        except UnsafeDestinationError as exc:
-            return _Response(status=None, headers={}, error=str(exc))
-        except BodyTooLargeError as exc:
-            return _Response(status=None, headers={}, error=str(exc))
-        except TimeoutError:
+    def _failure(self, exc: Exception) -> _Response:
+        """What a request that raised tells the caller; network trouble is worth a retry."""
+        if isinstance(exc, UnsafeDestinationError | BodyTooLargeError):
+            return _Response(None, {}, error=str(exc))
+        if isinstance(exc, TimeoutError):
             return _Response(
                 None, {}, error=f"no complete response within {self.settings.timeout * 3:.0f}s", retryable=True
             )
-        except httpx.TimeoutException as exc:
+        if isinstance(exc, httpx.TimeoutException):
             phase = type(exc).__name__.removesuffix("Timeout").lower() or "request"
             return _Response(
                 None, {}, error=f"timed out: no {phase} progress within {self.settings.timeout:g}s", retryable=True
             )
-        except httpx.TransportError as exc:
+        if isinstance(exc, httpx.TransportError):
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             return _Response(None, {}, error=f"connection failed: {message[:200]}", retryable=True)
-        except httpx.InvalidURL as exc:
+        if isinstance(exc, httpx.InvalidURL):
             return _Response(None, {}, error=f"invalid URL: {exc}")
-        except httpx.HTTPError as exc:  # decoding errors
-            return _Response(None, {}, error=f"{type(exc).__name__}: {str(exc)[:200]}")
+        return _Response(None, {}, error=f"{type(exc).__name__}: {str(exc)[:200]}")  # decoding errors
 
     async def _stream(
         self,

@@ -101,6 +101,11 @@ _COLUMNS = tuple(f.name for f in fields(PageFacts) if f.name in PageRow.model_fi
 _IN_JSON = tuple(f.name for f in fields(PageFacts) if f.name not in PageRow.model_fields and f.name not in _CONVERTED)
 
 
+def _shared(model: type[SQLModel], value: Any) -> dict[str, Any]:
+    """A rule's result (check, evidence, claim verdict) as the values of its table's columns of the same names."""
+    return {f.name: getattr(value, f.name) for f in fields(value) if f.name in model.model_fields}
+
+
 def page_values(run_id: str, f: PageFacts) -> dict[str, Any]:
     """The page table's row for one page's facts, as insert parameters (no ORM object a page)."""
     row = {name: getattr(f, name) for name in _COLUMNS}
@@ -272,17 +277,7 @@ class Store:
                 run.options = {**run.options, **options}
             session.add(run)
             for position, claim in enumerate(claims or []):
-                session.add(
-                    ClaimRow(
-                        run_id=run_id,
-                        position=position,
-                        url=claim.url,
-                        claimed_as=claim.claimed_as,
-                        verdict=claim.verdict,
-                        final_url=claim.final_url,
-                        reasons=claim.reasons,
-                    )
-                )
+                session.add(ClaimRow(**_shared(ClaimRow, claim), run_id=run_id, position=position))
             # Executemany a thousand pages at a time: a large run's rows and paths are never all in memory at once.
             urls = sorted(set((await session.exec(select(PageRow.final_url).where(PageRow.run_id == run_id))).all()))
             # Core, not ORM: a bulk update keyed by URL, not by primary key.
@@ -301,35 +296,17 @@ class Store:
                 if params:
                     await connection.execute(statement, params)
             for check_id, result in checks.items():
-                session.add(
-                    CheckRow(
-                        run_id=run_id,
-                        check_id=check_id,
-                        status=result.status,
-                        summary=result.summary,
-                        reasons=result.reasons,
-                        extra=result.extra,
-                    )
-                )
+                session.add(CheckRow(**{**_shared(CheckRow, result), "check_id": check_id}, run_id=run_id))
                 for counted, items in ((True, result.evidence), (False, result.rejected)):
                     for position, e in enumerate(items):
-                        session.add(
-                            EvidenceRow(
-                                run_id=run_id,
-                                check_id=check_id,
-                                counted=counted,
-                                position=position,
-                                url=e.url,
-                                kind=e.kind,
-                                title=e.title,
-                                published=e.published,
-                                date_source=e.date_source,
-                                click_path=e.click_path,
-                                categories=e.categories,
-                                reasons=e.reasons,
-                                extra=e.extra,
-                            )
+                        row = EvidenceRow(
+                            **_shared(EvidenceRow, e),
+                            run_id=run_id,
+                            check_id=check_id,
+                            counted=counted,
+                            position=position,
                         )
+                        session.add(row)
             await session.commit()
 
     async def mark_run(self, run_id: str, status: str, note: str, finished_at: datetime) -> None:
