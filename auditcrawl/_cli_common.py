@@ -7,15 +7,18 @@ import gc
 import json
 import os
 import tempfile
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
 from ._exceptions import InputFileError
 from .settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from auditcrawl.storage import Store
 
 T = TypeVar("T")
 
@@ -67,15 +70,25 @@ def settings_from(config: Path | None, **flags: Any) -> Settings:
     return load_settings(config_path, os.environ, flags)
 
 
-def load_exports(settings: Settings, *run_ids: str) -> list[dict[str, Any]]:
-    """The JSON documents of stored runs (ids or unique prefixes), validated."""
-    from auditcrawl.storage import Store, build_export
+def with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
+    """Open the configured database, do one piece of work with it, and close it."""
+    from auditcrawl.storage import Store  # loaded when a command needs the database, not at start
 
-    async def go() -> list[dict[str, Any]]:
+    async def go() -> T:
         async with Store(settings.storage.db) as store:
-            return [await build_export(store, run_id) for run_id in run_ids]
+            return await work(store)
 
     return run_async(go())
+
+
+def load_exports(settings: Settings, *run_ids: str) -> list[dict[str, Any]]:
+    """The JSON documents of stored runs (ids or unique prefixes), validated."""
+    from auditcrawl.storage import build_export
+
+    async def exports(store: Store) -> list[dict[str, Any]]:
+        return [await build_export(store, run_id) for run_id in run_ids]
+
+    return with_store(settings, exports)
 
 
 def run_async(coro: Awaitable[T]) -> T:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -38,6 +39,7 @@ from ._cli_common import (
     out,
     run_async,
     settings_from,
+    with_store,
 )
 from ._exceptions import UsageError
 from ._terminal import STATUS_STYLE, print_runs
@@ -121,28 +123,31 @@ def schedule_add(
     )
     settings = settings_from(config, db=db, **options)  # checks the values now, not at the first recheck
 
-    async def go() -> int:
-        async with Store(settings.storage.db) as store:
-            partner = await upsert_partner(
-                store,
-                applicant,
-                home,
-                status="approved",
-                webhook=webhook,
-                claims={
-                    "landing_page": claims.landing_page,
-                    "case_studies": claims.case_studies,
-                    "thought_leadership": claims.thought_leadership,
-                }
-                if claims
-                else None,
-            )
-            schedule = await add_schedule(store, partner, seconds, options)
-            assert schedule.id is not None
-            return schedule.id
+    async def add(store: Store) -> int:
+        claimed = dataclasses.asdict(claims) if claims else None
+        partner = await upsert_partner(store, applicant, home, status="approved", webhook=webhook, claims=claimed)
+        schedule = await add_schedule(store, partner, seconds, options)
+        assert schedule.id is not None
+        return schedule.id
 
-    schedule_id = run_async(go())
+    schedule_id = with_store(settings, add)
     out.print(f"schedule {schedule_id}: {applicant} ({home}) every {every}")
+
+
+async def _schedule_rows(store: Store) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.id,
+            "applicant": p.name,
+            "home_url": p.home_url,
+            "every_seconds": s.every_seconds,
+            "webhook": p.webhook,
+            "options": s.options,
+            "status": p.status,
+            "created_at": s.created_at.isoformat(),
+        }
+        for s, p in await list_schedules(store)
+    ]
 
 
 @schedule_app.command("list")
@@ -152,25 +157,7 @@ def schedule_list(
     config: ConfigOpt = None,
 ) -> None:
     """List schedules with the options each was added with."""
-    settings = settings_from(config, db=db)
-
-    async def go() -> list[dict[str, Any]]:
-        async with Store(settings.storage.db) as store:
-            return [
-                {
-                    "id": s.id,
-                    "applicant": p.name,
-                    "home_url": p.home_url,
-                    "every_seconds": s.every_seconds,
-                    "webhook": p.webhook,
-                    "options": s.options,
-                    "status": p.status,
-                    "created_at": s.created_at.isoformat(),
-                }
-                for s, p in await list_schedules(store)
-            ]
-
-    rows = run_async(go())
+    rows = with_store(settings_from(config, db=db), _schedule_rows)
     if as_json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
@@ -194,13 +181,7 @@ def schedule_remove(
     schedule_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = None, config: ConfigOpt = None
 ) -> None:
     """Stop rechecking a partner (its runs stay in the history)."""
-    settings = settings_from(config, db=db)
-
-    async def go() -> None:
-        async with Store(settings.storage.db) as store:
-            await remove_schedule(store, schedule_id)
-
-    run_async(go())
+    with_store(settings_from(config, db=db), lambda store: remove_schedule(store, schedule_id))
     out.print(f"schedule {schedule_id} removed")
 
 
@@ -310,13 +291,7 @@ def history(
     config: ConfigOpt = None,
 ) -> None:
     """Runs newest first with their three verdicts (`runs` is the same list)."""
-    settings = settings_from(config, db=db)
-
-    async def go() -> list[dict[str, Any]]:
-        async with Store(settings.storage.db) as store:
-            return await run_rows(store, applicant)
-
-    rows = run_async(go())
+    rows = with_store(settings_from(config, db=db), lambda store: run_rows(store, applicant))
     if as_json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
     elif rows:
