@@ -133,6 +133,10 @@ class ParsedPage:
     nav_count: int = 0  # <nav> elements and role=navigation: menus a visitor sees
     noscript_text: str = ""
     has_app_data: bool = False  # __NEXT_DATA__, __NUXT__, window.__INITIAL_STATE__...
+    # Page structure, for telling an item from an index of items:
+    time_count: int = 0  # <time> elements: one by an article's title, many in a list of posts
+    article_count: int = 0  # <article> elements: one for a post, one a card on an index page
+    has_next: bool = False  # rel="next": one page of a paginated list
 
 
 def decode_html(body: bytes, content_type_header: str = "") -> str:
@@ -331,6 +335,9 @@ def parse_html(html: str, url: str) -> ParsedPage:
         hint = _date_hint(a) if region in ("main", "body") else None
         page.links.append(Link(url=target, anchor=anchor[:200], region=region, date_hint=hint))
 
+    page.time_count = len(tree.css("time"))
+    page.article_count = len(tree.css("article"))
+    page.has_next = tree.css_first('link[rel="next"], a[rel="next"]') is not None
     page.script_count = len(tree.css("script"))
     page.nav_count = len(tree.css('nav, [role="navigation"]'))
     page.noscript_text = " ".join(_clean(n.text()) for n in tree.css("noscript"))[:500]

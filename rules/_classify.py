@@ -15,7 +15,8 @@ from auditcrawl.crawler import HTML_TYPES, REGION_WEIGHT, CrawledPage, Link, Par
 from ._completeness import assess_case_study
 from ._dates import publication_date
 from ._gating import gate_reason
-from ._models import Kind, PageFacts
+from ._kind import KindDecision, decide_kind
+from ._models import PageFacts
 from ._vocab import Text, Vocabulary, detect_language, load_vocabulary
 
 __all__ = ["analyse_page", "classify_kind", "detect_categories", "is_dedicated_home", "score_link"]
@@ -29,66 +30,9 @@ def _segments(url: str) -> list[str]:
     return [s.lower() for s in urlsplit(url).path.split("/") if s]
 
 
-def _jsonld_types(parsed: ParsedPage) -> set[str]:
-    types: set[str] = set()
-    for item in parsed.json_ld:
-        value = item.get("@type")
-        for t in value if isinstance(value, list) else [value]:
-            if isinstance(t, str):
-                types.add(t.rsplit("/", 1)[-1])
-    return types
-
-
-def _item_after(segments: list[str], index: int, vocab: Vocabulary) -> bool:
-    """True when the marker segment at `index` is followed by an item slug, not an index page."""
-    rest = segments[index + 1 :]
-    return bool(rest) and rest[0] not in vocab.listing_segments and not rest[0].isdigit()
-
-
-def classify_kind(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: list[str]) -> tuple[Kind, str]:
-    """The page's kind and the signal that decided it."""
-    segments = _segments(url)
-    title = parsed.title or ""
-    heads = " | ".join([title, *parsed.h1])
-    cs, tl = vocab.case_study, vocab.thought_leadership
-    for i, segment in enumerate(segments):
-        if segment.rsplit(".", 1)[0].endswith(cs.suffixes):
-            return "case_study", f"URL ends in '{segment}'"
-        if segment in cs.segments:
-            if _item_after(segments, i, vocab):
-                return "case_study", f"URL under '/{segment}/'"
-            return "listing", f"case-study index '/{segment}/'"
-    if cs.title_phrases.search(heads) or any(p.search(h) for p in cs.title_patterns for h in [title, *parsed.h1]):
-        return "case_study", "title names a case study"
-    for i, segment in enumerate(segments):
-        if segment in tl.segments:
-            if _item_after(segments, i, vocab):
-                return "thought_leadership", f"URL under '/{segment}/'"
-            return "listing", f"index '/{segment}/'"
-    host_label = (urlsplit(url).hostname or "").split(".", 1)[0]
-    if host_label in tl.subdomains:
-        if segments and segments[0] not in vocab.listing_segments:
-            return "thought_leadership", f"article on the {host_label}. subdomain"
-        return "listing", f"front page of the {host_label}. subdomain"
-    types = _jsonld_types(parsed)
-    if types & vocab.listing_jsonld_types:
-        return "listing", f"structured data type {sorted(types & vocab.listing_jsonld_types)[0]}"
-    if types & tl.jsonld_types:
-        return "thought_leadership", f"structured data type {sorted(types & tl.jsonld_types)[0]}"
-    og_type = (parsed.og_type or "").lower()
-    if og_type == "article":
-        return "thought_leadership", "og:type article"
-    if og_type.startswith("video"):
-        return "thought_leadership", "a video (og:type)"
-    if tl.title_phrases.search(heads):
-        return "thought_leadership", "title names a webinar, white paper or press release"
-    if categories and not parsed.is_pdf:  # a document is never the practice page itself
-        industrial_segment = next((s for s in segments if s in vocab.industrial_segments), None)
-        if industrial_segment:
-            return "landing_page", f"industrial practice URL '/{industrial_segment}'"
-        if vocab.focus_phrases.search(heads):
-            return "landing_page", "industrial focus in title or heading"
-    return "other", "no page-kind signal"
+def classify_kind(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: list[str]) -> KindDecision:
+    """The page's kind, weighed from its structured data, URL, titles and structure (see _kind)."""
+    return decide_kind(url, parsed, vocab, categories)
 
 
 def detect_categories(heads: str | Text, body: str | Text, vocab: Vocabulary) -> dict[str, list[str]]:
@@ -145,11 +89,11 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     facts.industrial_focus = vocab.focus_phrases.search(focus_text)
     facts.other_industries = vocab.other_industries.find(f"{focus_text} {parsed.text[:5000]}")
     facts.gated = gate_reason(page.status, page.url, page.redirects, parsed, vocab, text)
-    facts.kind, reason = classify_kind(page.final_url, parsed, vocab, facts.categories)
+    decision = classify_kind(page.final_url, parsed, vocab, facts.categories)
     if facts.gated and page.url != page.final_url:
         # A link to a case study that lands on a login page is still that case study, gated.
-        facts.kind, reason = classify_kind(page.url, parsed, vocab, facts.categories)
-    facts.kind_reasons = [reason]
+        decision = classify_kind(page.url, parsed, vocab, facts.categories)
+    facts.kind, facts.kind_reasons, facts.kind_doubt = decision.kind, decision.reasons, decision.doubt()
     facts.aws_signals = _aws_signals([Text(parsed.title or ""), text, *map(Text, parsed.image_alts)], vocab)
     services = vocab.aws_services.find(text)
     facts.aws_services = list(dict.fromkeys(vocab.aws_service_canonical.get(s.lower(), s) for s in services))

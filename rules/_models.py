@@ -42,6 +42,7 @@ class PageFacts(PageFetch):
     lang: str | None = None
     kind: Kind = "other"
     kind_reasons: list[str] = field(default_factory=list)
+    kind_doubt: str | None = None  # the decision was close: which other kind nearly won
     categories: list[str] = field(default_factory=list)
     category_terms: dict[str, list[str]] = field(default_factory=dict)
     industrial_focus: bool = False

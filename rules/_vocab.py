@@ -6,7 +6,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -172,6 +172,8 @@ class KindVocab:
     title_patterns: tuple[re.Pattern[str], ...] = ()
     subdomains: frozenset[str] = frozenset()
     jsonld_types: frozenset[str] = frozenset()
+    sections: tuple[tuple[str, ...], ...] = ()  # headings of a case study's parts: problem, solution, result
+    index_title_phrases: TermMatcher = field(default_factory=lambda: TermMatcher(()))  # titles of an index
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,10 @@ def _kind(table: dict[str, Any]) -> KindVocab:
         title_patterns=tuple(re.compile(p, re.IGNORECASE) for p in table.get("title_patterns", [])),
         subdomains=frozenset(table.get("subdomains", [])),
         jsonld_types=frozenset(table.get("jsonld_types", [])),
+        index_title_phrases=TermMatcher(table.get("index_title_phrases", [])),
+        sections=tuple(tuple(table["sections"][part]) for part in ("problem", "solution", "result"))
+        if "sections" in table
+        else (),
     )
 
 

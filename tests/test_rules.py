@@ -60,7 +60,7 @@ def parsed(title: str = "", body: str = "", head: str = "", url: str = "https://
 def test_page_kinds(url: str, title: str, head: str, kind: str) -> None:
     page = parse_html(f"<html><head><title>{title}</title>{head}</head><body><h1>{title}</h1></body></html>", url)
     industrial = ["production"]  # kinds other than landing pages do not depend on it
-    assert classify_kind(url, page, V, industrial)[0] == kind
+    assert classify_kind(url, page, V, industrial).kind == kind
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,325 @@
+"""A page's kind as a weighed decision: every signal votes for a kind with a weight, and the
+decision keeps its votes as reasons.
+
+Structured data (JSON-LD, og:type) outweighs the URL; the URL's deepest marker outweighs its
+shallower ones; a page's own structure (case-study sections, a dated byline, a list of items
+below it) adds its weight. A kind needs MIN_SCORE to be chosen; a runner-up within CLOSE of
+the winner makes the decision borderline, and the checks say so instead of guessing quietly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from auditcrawl.crawler import ParsedPage
+
+from ._models import Kind
+from ._vocab import KindVocab, Vocabulary
+
+__all__ = ["CLOSE", "MIN_SCORE", "KindDecision", "decide_kind"]
+
+MIN_SCORE = 2.0  # the evidence a kind needs: one strong signal, or two weaker ones
+CLOSE = 0.75  # a runner-up this close to the winner makes the decision borderline
+_PREFERENCE: tuple[Kind, ...] = ("case_study", "thought_leadership", "landing_page", "listing")  # on an exact tie
+
+_MONTHS = frozenset(
+    [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+_EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$")
+_SLUG_WORD = re.compile(r"[^\W\d_]{2,}")
+_ITEM_ID = re.compile(r"^\d{4,}(?:[-_].*)?$|^\d+-\d{5,}$")  # 791661, 311510-some-title, 3-11212601
+_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+_QUERY_ID = re.compile(r"(?:^|&)(?:p|id|post|postid|articleid|newsid|story)=[\w-]{3,}", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    kind: Kind
+    weight: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class KindDecision:
+    kind: Kind
+    score: float
+    reasons: list[str] = field(default_factory=list)  # the chosen kind's votes, strongest first
+    runner_up: Kind | None = None  # a competing kind close enough to make the decision borderline
+    runner_up_score: float = 0.0
+
+    @property
+    def borderline(self) -> bool:
+        return self.runner_up is not None
+
+    def doubt(self) -> str | None:
+        """What makes the decision uncertain, for the auditor; None when it is not."""
+        if self.runner_up is None:
+            return None
+        return (
+            f"page kind uncertain: {self.kind.replace('_', ' ')} ({self.score:g}) "
+            f"vs {self.runner_up.replace('_', ' ')} ({self.runner_up_score:g})"
+        )
+
+
+def decide_kind(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: list[str]) -> KindDecision:
+    """The kind with the most weight behind it, with its reasons."""
+    scores: dict[Kind, float] = defaultdict(float)
+    reasons: dict[Kind, list[tuple[float, str]]] = defaultdict(list)
+    for vote in _votes(url, parsed, vocab, categories):
+        scores[vote.kind] += vote.weight
+        reasons[vote.kind].append((vote.weight, vote.reason))
+    ranked = sorted(scores, key=lambda k: (-scores[k], _PREFERENCE.index(k)))
+    if not ranked or scores[ranked[0]] < MIN_SCORE:
+        weak = [r for _, r in sorted(reasons[ranked[0]], reverse=True)] if ranked else []
+        return KindDecision("other", 0.0, ["no decisive page-kind signal", *(f"weak: {r}" for r in weak[:2])])
+    kind = ranked[0]
+    why = [r for _, r in sorted(reasons[kind], key=lambda wr: -wr[0])]
+    second = next((k for k in ranked[1:] if scores[k] >= MIN_SCORE and scores[kind] - scores[k] < CLOSE), None)
+    if second is None:
+        return KindDecision(kind, round(scores[kind], 2), why)
+    return KindDecision(kind, round(scores[kind], 2), why, second, round(scores[second], 2))
+
+
+def _votes(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: list[str]) -> Iterator[Vote]:
+    yield from _structured_votes(parsed, vocab)
+    yield from _url_votes(url, vocab)
+    yield from _item_votes(url, parsed, vocab)
+    yield from _title_votes(parsed, vocab)
+    yield from _structure_votes(url, parsed, vocab)
+    if categories and not parsed.is_pdf:  # a document is never the practice page itself
+        yield from _practice_votes(url, parsed, vocab)
+
+
+def _jsonld_types(parsed: ParsedPage) -> set[str]:
+    types: set[str] = set()
+    for item in parsed.json_ld:
+        value = item.get("@type")
+        for t in value if isinstance(value, list) else [value]:
+            if isinstance(t, str):
+                types.add(t.rsplit("/", 1)[-1])
+    return types
+
+
+def _structured_votes(parsed: ParsedPage, vocab: Vocabulary) -> Iterator[Vote]:
+    types = _jsonld_types(parsed)
+    listing = types & vocab.listing_jsonld_types
+    items = types & vocab.thought_leadership.jsonld_types
+    if items:
+        yield Vote("thought_leadership", 3.0, f"structured data type {sorted(items)[0]}")
+    elif listing:
+        yield Vote("listing", 3.0, f"structured data type {sorted(listing)[0]}")
+    og_type = (parsed.og_type or "").lower()
+    if og_type == "article":
+        yield Vote("thought_leadership", 2.0, "og:type article")
+    elif og_type.startswith("video"):
+        yield Vote("thought_leadership", 2.0, "a video (og:type)")
+    if parsed.meta.get("article:published_time"):
+        yield Vote("thought_leadership", 1.0, "article:published_time meta tag")
+
+
+def _segments(url: str) -> list[str]:
+    return [unquote(s).lower() for s in urlsplit(url).path.split("/") if s]
+
+
+def _date_run(segments: list[str], start: int) -> int:
+    """How many segments from `start` spell a date path: 2026/10/12, 2026/10, 2022/september, 20200316."""
+    if start >= len(segments):
+        return 0
+    first = segments[start]
+    if re.fullmatch(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:[0-3]\d)?", first):
+        return 1
+    if not re.fullmatch(r"(?:19|20)\d\d", first):
+        return 0
+    n = 1
+    for s in segments[start + 1 : start + 3]:
+        if (s.isdigit() and len(s) <= 2) or s in _MONTHS:
+            n += 1
+        else:
+            break
+    return n
+
+
+def _after_marker(kind: Kind, marker: str, rest: list[str], vocab: Vocabulary) -> Vote:
+    """A kind's marker segment votes by what follows it: nothing or a listing word is an index,
+    a date path alone an archive, and a slug, an id or a date path with a slug an item."""
+    item_weight = 2.5 if kind == "case_study" else 2.0
+    label = "case-study index" if kind == "case_study" else "index"
+    if not rest:
+        return Vote("listing", 2.5, f"{label} '/{marker}/'")
+    if rest[0] in vocab.listing_segments:
+        return Vote("listing", 2.5, f"{label} '/{marker}/{rest[0]}/'")
+    dated = _date_run(rest, 0)
+    if dated:
+        if dated == len(rest):
+            return Vote("listing", 2.5, f"archive '/{marker}/{'/'.join(rest)}/'")
+        return Vote(kind, item_weight, f"URL under '/{marker}/' with a date path")
+    if _PAGE_NUMBER.match(rest[0]) and len(rest) == 1:
+        return Vote("listing", 2.5, f"page {rest[0]} of '/{marker}/'")
+    return Vote(kind, item_weight, f"URL under '/{marker}/'")
+
+
+def _url_votes(url: str, vocab: Vocabulary) -> Iterator[Vote]:
+    segments = _segments(url)
+    cs, tl = vocab.case_study, vocab.thought_leadership
+    marker: tuple[int, Kind] | None = None  # the deepest kind marker decides what the URL says
+    for i, segment in enumerate(segments):
+        if _EXTENSION.sub("", segment).endswith(cs.suffixes):
+            yield Vote("case_study", 3.0, f"URL ends in '{segment}'")
+            return
+        if segment in cs.segments:
+            marker = (i, "case_study")
+        elif segment in tl.segments:
+            marker = (i, "thought_leadership")
+    if marker is not None:
+        i, kind = marker
+        yield _after_marker(kind, segments[i], segments[i + 1 :], vocab)
+    else:
+        for i in range(len(segments)):
+            dated = _date_run(segments, i)
+            if dated:
+                if i + dated < len(segments):
+                    yield Vote("thought_leadership", 2.0, "a date path followed by a slug in the URL")
+                else:
+                    yield Vote("listing", 2.0, f"date archive '/{'/'.join(segments[: i + dated])}/'")
+                break
+    yield from _host_votes(url, segments, tl, vocab)
+
+
+def _item_votes(url: str, parsed: ParsedPage, vocab: Vocabulary) -> Iterator[Vote]:
+    """Signs that the page is one item (a post, a story) rather than an index: an id or a slug
+    that repeats the title. They vote for the kind the URL's marker names, else for an article."""
+    segments = _segments(url)
+    if _QUERY_ID.search(urlsplit(url).query):
+        yield Vote("thought_leadership", 1.0, "an item id in the query (?p=, ?id=)")
+    if not segments:
+        return
+    cs = vocab.case_study
+    markers = [s for s in segments[:-1] if s in cs.segments or s in vocab.thought_leadership.segments]
+    kind: Kind = "case_study" if markers and markers[-1] in cs.segments else "thought_leadership"
+    last = segments[-1]
+    if _ITEM_ID.match(last) and not markers:
+        yield Vote(kind, 1.0, "an item id in the URL")
+    slug = [w.lower() for w in _SLUG_WORD.findall(_EXTENSION.sub("", last).replace("-", " ").replace("_", " "))]
+    if len(slug) >= 4:
+        yield Vote(kind, 1.0, "the URL ends in a title-like slug")
+    if len(slug) >= 3:
+        heads = " ".join([parsed.title or "", *parsed.h1]).lower()
+        if sum(w in heads for w in slug) >= 0.6 * len(slug):
+            yield Vote(kind, 1.5, "the URL slug repeats the title")
+
+
+def _host_votes(url: str, segments: list[str], tl: KindVocab, vocab: Vocabulary) -> Iterator[Vote]:
+    host_label = (urlsplit(url).hostname or "").split(".", 1)[0]
+    if host_label not in tl.subdomains:
+        return
+    if _QUERY_ID.search(urlsplit(url).query) or (
+        segments and segments[0] not in vocab.listing_segments and not _PAGE_NUMBER.match(segments[-1])
+    ):
+        yield Vote("thought_leadership", 1.5, f"article on the {host_label}. subdomain")
+    else:
+        yield Vote("listing", 2.5, f"front page of the {host_label}. subdomain")
+
+
+def _title_votes(parsed: ParsedPage, vocab: Vocabulary) -> Iterator[Vote]:
+    title = parsed.title or ""
+    heads = " | ".join([title, *parsed.h1])
+    cs, tl = vocab.case_study, vocab.thought_leadership
+    if cs.title_phrases.search(heads) or any(p.search(h) for p in cs.title_patterns for h in [title, *parsed.h1]):
+        yield Vote("case_study", 2.5, "title names a case study")
+    elif cs.index_title_phrases.search(heads):
+        yield Vote("listing", 1.5, "title names a list of case studies")
+    if tl.title_phrases.search(heads):
+        yield Vote("thought_leadership", 2.0, "title names a webinar, white paper or press release")
+
+
+def _section_parts(headings: list[str], parts: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Which of a case study's parts (problem, solution, result) have a heading of their own."""
+    found = []
+    for name, words in zip(("challenge", "solution", "results"), parts, strict=False):
+        for heading in headings:
+            text = heading.lower().strip(" :.-–—0123456789")
+            if len(text.split()) <= 6 and any(text == w or text.startswith((f"{w} ", f"{w}:", f"{w}&")) for w in words):
+                found.append(name)
+                break
+    return found
+
+
+def _children(url: str, parsed: ParsedPage) -> int:
+    """Links in the page's content to distinct pages below its own path: the items of an index."""
+    path = urlsplit(url).path.rstrip("/") + "/"
+    if path == "/":
+        return 0
+    below = {
+        link.url.split("?", 1)[0].rstrip("/")
+        for link in parsed.links
+        if link.region in ("main", "body") and urlsplit(link.url).path.startswith(path)
+    }
+    below.discard(url.split("?", 1)[0].rstrip("/"))
+    return len(below)
+
+
+def _structure_votes(url: str, parsed: ParsedPage, vocab: Vocabulary) -> Iterator[Vote]:
+    parts = _section_parts(parsed.headings, vocab.case_study.sections)
+    if len(parts) >= 2:
+        yield Vote("case_study", 1.0 + len(parts) / 2, f"headings of a case study ({', '.join(parts)})")
+    children = _children(url, parsed)
+    if children >= 4:
+        yield Vote("listing", 2.5, f"links to {children} pages below it")
+    dated_cards = sum(1 for link in parsed.links if link.date_hint)
+    if dated_cards >= 3:  # an article's sidebar of recent posts has a few: weighs more as they grow
+        yield Vote("listing", 1.0 if dated_cards < 10 else 1.5, f"{dated_cards} links shown with a date")
+    if parsed.article_count >= 3:
+        yield Vote("listing", 1.0, f"{parsed.article_count} <article> cards")
+    if parsed.has_next:
+        yield Vote("listing", 1.0, "paginated (rel=next)")
+    if 1 <= parsed.time_count <= 2 and parsed.article_count <= 1 and dated_cards < 3:
+        yield Vote("thought_leadership", 1.0, "a dated byline (<time>)")
+    elif parsed.time_count >= 5:
+        yield Vote("listing", 1.0, f"{parsed.time_count} dates on the page")
+
+
+def _practice_votes(url: str, parsed: ParsedPage, vocab: Vocabulary) -> Iterator[Vote]:
+    segments = _segments(url)
+    cs, tl = vocab.case_study, vocab.thought_leadership
+    # Under a case-study or article section the page is an item there, whatever its slug says.
+    section = next((s for s in segments if s in cs.segments or s in tl.segments), None)
+    industrial = next((s for s in reversed(segments) if s in vocab.industrial_segments), None)
+    if industrial is not None and section is None:
+        yield Vote("landing_page", 2.5, f"industrial practice URL '/{industrial}'")
+    heads = " | ".join([parsed.title or "", *parsed.h1])
+    if vocab.focus_phrases.search(heads):
+        if section is None:
+            yield Vote("landing_page", 2.0, "industrial focus in title or heading")
+        else:
+            yield Vote("landing_page", 1.0, f"industrial focus in title or heading (under '/{section}/')")
+        if any(s in vocab.practice_segments for s in segments):
+            yield Vote("landing_page", 0.5, "under a practice section of the site")
