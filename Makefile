@@ -30,7 +30,7 @@ demo: $(STAMP) system-deps
 lint: $(STAMP)
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/ruff check --quiet .
-	$(BIN)/lint-imports --no-cache
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/mypy
 
 test: $(STAMP) system-deps lint

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from auditcrawl.crawler import CrawlOutcome
@@ -11,117 +9,14 @@ from auditcrawl.settings import AuditSettings
 
 from ._claims import Claims, ClaimVerdict, judge_claim
 from ._classify import is_dedicated_home
-from ._models import CASE_STUDIES, LANDING_PAGE, THOUGHT_LEADERSHIP, CheckResult, Evidence, Kind, PageFacts
+from ._context import AuditContext, find_facts, labels, plural
+from ._models import CASE_STUDIES, LANDING_PAGE, THOUGHT_LEADERSHIP, CheckResult, Evidence, PageFacts
 from ._textdates import parse_date_text
-from ._vocab import category_labels, load_vocabulary
+from ._vocab import load_vocabulary
 
 __all__ = ["AuditContext", "apply_listing_dates", "evaluate", "evaluate_claims", "find_facts"]
 
 EXPIRING_DAYS = 30  # 3.2 met but lapsing within a month: flagged "expiring"
-
-
-def _plural(n: int, word: str) -> str:
-    if n == 1:
-        return f"{n} {word}"
-    return f"{n} {word[:-1]}ies" if word.endswith("y") and word[-2:] != "ay" else f"{n} {word}s"
-
-
-def _labels(categories: list[str]) -> str:
-    labels = category_labels()
-    return ", ".join(labels.get(c, c) for c in categories)
-
-
-@dataclass
-class AuditContext:
-    facts: dict[str, PageFacts]  # by PageFacts.key
-    outcome: CrawlOutcome
-    settings: AuditSettings
-    paths: Mapping[str, list[str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.paths = self.outcome.graph.click_paths()
-
-    @property
-    def home(self) -> PageFacts | None:
-        home = self.outcome.home
-        return (self.facts.get(home.final_url) or self.facts.get(home.url)) if home is not None else None
-
-    def path(self, f: PageFacts) -> list[str]:
-        return self.paths.get(f.final_url) or self.paths.get(f.url) or []
-
-    def of_kind(self, kind: Kind) -> list[PageFacts]:
-        return [f for f in self.facts.values() if f.kind == kind]
-
-    def trouble(self) -> list[str]:
-        """Why the crawl may not have covered the site; empty when it did."""
-        o = self.outcome
-        reasons: list[str] = []
-        home = o.home
-        if home is None or not o.home_ok:
-            if home is not None and home.robots_blocked:
-                reasons.append(f"robots.txt forbids the home page {o.home_url}: nothing could be checked")
-            else:
-                detail = (home.error or f"HTTP {home.status}") if home is not None else "not fetched"
-                reasons.append(f"home page unreachable ({detail}): nothing could be checked")
-        blocked = [u for u in o.robots_blocked if home is None or u != home.url]
-        if blocked:
-            shown = ", ".join(blocked[:5]) + (f" and {len(blocked) - 5} more" if len(blocked) > 5 else "")
-            reasons.append(f"robots.txt forbids {_plural(len(blocked), 'linked page')}: {shown}")
-        reasons.extend(f"limit hit before the site was covered: {limit}" for limit in o.limits_hit)
-        if o.render_failures:
-            cause = f" ({o.browser_note})" if o.browser_note else ""
-            reasons.append(
-                f"{_plural(len(o.render_failures), 'page')} needed a browser and kept only their served HTML"
-                f"{cause}: {', '.join(o.render_failures[:3])}"
-            )
-        if o.unrendered:
-            reasons.append(
-                f"{_plural(len(o.unrendered), 'page')} look built by JavaScript and were not rendered "
-                f"(--render never): {', '.join(o.unrendered[:3])}"
-            )
-        if o.interrupted:
-            reasons.append("the crawl was interrupted before it finished")
-        return reasons
-
-    def evidence(self, f: PageFacts, reasons: list[str]) -> Evidence:
-        kind: Kind = f.kind if f.kind in ("landing_page", "case_study", "thought_leadership") else "landing_page"
-        return Evidence(
-            url=f.key,
-            kind=kind,
-            title=f.title,
-            published=f.published,
-            click_path=self.path(f),
-            reasons=[*reasons, *f.notes],
-            categories=list(f.categories),
-            date_source=f.date_source,
-            extra={
-                "aws_services": f.aws_services,
-                "isvs": f.isvs,
-                "offsite": f.offsite,
-                "rendered": f.rendered,
-                "warc_record_id": f.warc_record_id,
-                **({"completeness": f.completeness} if kind == "case_study" and f.completeness else {}),
-            },
-        )
-
-    def reach_problem(self, f: PageFacts, max_clicks: int | None) -> str | None:
-        path = self.path(f)
-        if not path:
-            found = {"sitemap": " (found only in the sitemap)", "offsite": ""}.get(f.source, "")
-            return f"not linked from the home page{found}"
-        clicks = len(path) - 1
-        if max_clicks is not None and clicks > max_clicks:
-            return f"{clicks} clicks from the home page (more than {max_clicks})"
-        return None
-
-    def access_problem(self, f: PageFacts) -> str | None:
-        if f.robots_blocked:
-            return "robots.txt forbids it"
-        if f.gated:
-            return f"not public: {f.gated}"
-        if not f.ok:
-            return f"not available: {f.error or f'HTTP {f.status}'}"
-        return None
 
 
 def _undecided(result: CheckResult, trouble: list[str]) -> CheckResult:
@@ -148,76 +43,118 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
                 )
             )
     candidates += [(f, list(f.kind_reasons)) for f in ctx.of_kind("landing_page") if not f.offsite and f is not home]
-    case_study_urls = {f.final_url for f in ctx.of_kind("case_study")}
+    claimed = ctx.claimed_public_case_studies()
     borderline: list[Evidence] = []
     for f, why in candidates:
         problems = [p for p in (ctx.access_problem(f), ctx.reach_problem(f, max_clicks)) if p]
-        linked = set(ctx.outcome.graph.links_from(f.final_url))
-        notes = [*why, f"industrial categories: {_labels(f.categories)}"]
+        links = ctx.case_study_links(f)
+        notes = [*why, f"industrial categories: {labels(f.categories)}"]
         notes.append(
             f"names technology partners: {', '.join(f.isvs[:8])}" if f.isvs else "names no technology partner (ISV)"
         )
-        notes.append(f"links to {_plural(len(linked & case_study_urls), 'case study')}")
+        notes += links.reasons(claimed)
         if f.aws_signals:
             notes.append(f'highlights the AWS partnership: "{f.aws_signals[0]}"')
+        # The practice page links to the partner's case studies, the public ones among them.
+        if claimed and not any(url in links.public for url in claimed):
+            problems.append("links to none of the claimed public case studies")
+        elif not links.public:
+            problems.append("links to no public case study")
         if problems:
             result.rejected.append(ctx.evidence(f, problems + notes))
         elif not f.aws_signals:
             borderline.append(ctx.evidence(f, ["does not mention the AWS partnership", *notes]))
+        elif f.kind_doubt:
+            borderline.append(ctx.evidence(f, [f.kind_doubt, *notes]))
         else:
             result.evidence.append(ctx.evidence(f, notes))
     result.evidence.sort(key=lambda e: (e.clicks or 0, e.url))
     if result.evidence:
         best = result.evidence[0]
         result.status = "met"
-        result.summary = f"Industrial practice page {best.url}, {_plural(best.clicks or 0, 'click')} from home"
+        result.summary = f"Industrial practice page {best.url}, {plural(best.clicks or 0, 'click')} from home"
         result.reasons = [f"{e.url}: {e.reasons[0]}" for e in result.evidence]
         return result
     result.rejected.extend(borderline)
     if borderline:
         result.status = "needs_review"
-        result.summary = "An industrial practice page exists but does not mention the AWS partnership"
-        result.reasons = [
-            f"{e.url}: industrial practice page without an AWS partnership mention; confirm by hand" for e in borderline
-        ]
+        result.summary = f"An industrial practice page exists but {borderline[0].reasons[0]}"
+        result.reasons = [f"{e.url}: industrial practice page that {e.reasons[0]}; confirm by hand" for e in borderline]
         return result
     result.reasons = [f"{e.url}: {'; '.join(e.reasons[:1])}" for e in result.rejected]
     trouble = ctx.trouble()
     if trouble:
         return _undecided(result, trouble)
     if result.rejected:
-        result.summary = "An industrial practice page exists but is not reachable from home"
+        result.summary = f"An industrial practice page exists but {_why_not(result.rejected[-1].reasons[0])}"
     else:
         result.summary = "No industrial-software practice page found"
         result.reasons.append("no page on the site describes an industrial-software practice")
     return result
 
 
+def _why_not(reason: str) -> str:
+    """A rejected practice page's first problem, as the end of a summary sentence."""
+    if reason.startswith("not linked") or "clicks from the home page" in reason:
+        return "is not reachable from home"
+    return f"does not qualify: {reason}"
+
+
+def _platform(f: PageFacts) -> tuple[str | None, str | None]:
+    """A case study's cloud: a note when it runs on AWS, or why it does not count (another cloud
+    and no AWS), or what to confirm by hand (no platform named)."""
+    if "AWS" in f.clouds:
+        services = ", ".join(f.aws_services[:4])
+        return f"runs on AWS ({services})" if services else "runs on AWS", None
+    others = [c for c in f.clouds if c != "AWS"]
+    if others:
+        return None, f"names {', '.join(others)} and not AWS: not an AWS case study"
+    return None, None
+
+
 def check_case_studies(ctx: AuditContext) -> CheckResult:
     need, max_clicks = ctx.settings.min_case_studies, ctx.settings.max_clicks
     result = CheckResult(CASE_STUDIES, "not_met", "")
+    to_confirm: list[Evidence] = []  # public and industrial, but on no named cloud or of uncertain kind
     for f in ctx.of_kind("case_study"):
-        problems = [p for p in (ctx.access_problem(f), ctx.reach_problem(f, max_clicks)) if p]
+        problems = [p for p in (ctx.case_study_problem(f), ctx.reach_problem(f, max_clicks)) if p]
         if not f.industrial:
             problems.append("not industrial: names no industrial-software category")
+        on_aws, other_cloud = _platform(f)
+        if other_cloud:
+            problems.append(other_cloud)
         notes = list(f.kind_reasons)
         if f.industrial:
-            notes.append(f"industrial categories: {_labels(f.categories)}")
-        (result.rejected if problems else result.evidence).append(ctx.evidence(f, problems + notes))
+            notes.append(f"industrial categories: {labels(f.categories)}")
+        if on_aws:
+            notes.append(on_aws)
+        doubts = [d for d in (None if on_aws else "names no cloud platform: confirm it runs on AWS", f.kind_doubt) if d]
+        if problems:
+            result.rejected.append(ctx.evidence(f, problems + notes))
+        elif doubts:
+            to_confirm.append(ctx.evidence(f, doubts + notes))
+        else:
+            result.evidence.append(ctx.evidence(f, notes))
     result.evidence.sort(key=lambda e: (e.clicks or 0, e.url))
     n = len(result.evidence)
     result.reasons = [
-        f"{e.url}: public industrial case study, {_plural(e.clicks or 0, 'click')} from home" for e in result.evidence
+        f"{e.url}: public industrial case study on AWS, {plural(e.clicks or 0, 'click')} from home"
+        for e in result.evidence
     ]
-    result.reasons += [f"{e.url}: {e.reasons[0]}" for e in result.rejected]
+    result.reasons += [f"{e.url}: {e.reasons[0]}" for e in to_confirm + result.rejected]
+    result.rejected = to_confirm + result.rejected
     if n >= need:
         result.status = "met"
-        result.summary = f"{n} public industrial case studies within {max_clicks} clicks of home"
+        result.summary = f"{n} public industrial case studies on AWS within {max_clicks} clicks of home"
+        return result
+    if to_confirm and n + len(to_confirm) >= need:
+        result.status = "needs_review"
+        result.summary = f"{n} public industrial case studies on AWS and {len(to_confirm)} to confirm by hand"
         return result
     trouble = ctx.trouble()
     if trouble:
         return _undecided(result, trouble)
-    result.summary = f"{n} of the {need} required public industrial case studies found"
+    result.summary = f"{n} of the {need} required public industrial case studies on AWS found"
     if not result.rejected and not n:
         result.reasons.append("no case study found on the site")
     return result
@@ -227,7 +164,7 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
     s = ctx.settings
     window_start = s.as_of - timedelta(days=s.window_days)
     result = CheckResult(THOUGHT_LEADERSHIP, "not_met", "")
-    undated: list[Evidence] = []
+    undated: list[Evidence] = []  # and items of uncertain kind: both for the auditor to confirm
     for f in ctx.of_kind("thought_leadership"):
         problems = [p for p in (ctx.access_problem(f), ctx.reach_problem(f, None)) if p]
         if not f.industrial:
@@ -236,7 +173,7 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
         if f.published is not None:
             notes.append(f"published {f.published.isoformat()} ({f.date_source})")
         if f.industrial:
-            notes.append(f"industrial categories: {_labels(f.categories)}")
+            notes.append(f"industrial categories: {labels(f.categories)}")
         if f.published is None:
             lastmod = ctx.outcome.sitemap_lastmod.get(f.final_url)
             if lastmod:
@@ -249,6 +186,9 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
             problems.append(
                 f"published {f.published.isoformat()}, before the window that starts {window_start.isoformat()}"
             )
+        if not problems and f.kind_doubt:
+            undated.append(ctx.evidence(f, [f.kind_doubt, *notes]))
+            continue
         (result.rejected if problems else result.evidence).append(ctx.evidence(f, problems + notes))
     result.evidence.sort(key=lambda e: e.published or window_start, reverse=True)
     n = len(result.evidence)
@@ -272,7 +212,8 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
     if undated and n + len(undated) >= s.min_thought_leadership:
         result.status = "needs_review"
         result.summary = (
-            f"{n} dated item(s) in the window and {len(undated)} undated candidate(s): check their dates by hand"
+            f"{n} dated item(s) in the window and {len(undated)} candidate(s) to confirm by hand "
+            "(undated, or of uncertain kind)"
         )
         return result
     trouble = ctx.trouble()
@@ -301,12 +242,6 @@ def apply_listing_dates(facts: dict[str, PageFacts], outcome: CrawlOutcome, as_o
             if found is not None:
                 f.published, f.date_source = found, "listing"
                 break
-
-
-def find_facts(facts: dict[str, PageFacts], outcome: CrawlOutcome, url: str) -> PageFacts | None:
-    """The facts of a URL however it was reached: as fetched, through redirects, or as the link itself."""
-    found = facts.get(url) or facts.get(outcome.graph.resolve(url))
-    return found or next((f for f in facts.values() if f.url == url), None)
 
 
 def evaluate_claims(
@@ -343,7 +278,7 @@ def evaluate(
     take the date a listing page shows beside the link to them). `claims` are the verdicts of
     evaluate_claims, whose landing-page claim 3.1 reports first."""
     apply_listing_dates(facts, outcome, settings.as_of)
-    ctx = AuditContext(facts, outcome, settings)
+    ctx = AuditContext(facts, outcome, settings, claims or [])
     checks = {
         LANDING_PAGE: check_landing_page(ctx),
         CASE_STUDIES: check_case_studies(ctx),

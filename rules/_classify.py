@@ -97,6 +97,8 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     facts.aws_signals = _aws_signals([Text(parsed.title or ""), text, *map(Text, parsed.image_alts)], vocab)
     services = vocab.aws_services.find(text)
     facts.aws_services = list(dict.fromkeys(vocab.aws_service_canonical.get(s.lower(), s) for s in services))
+    clouds = [vocab.cloud_canonical.get(c.lower(), c) for c in vocab.clouds.find(text)]
+    facts.clouds = list(dict.fromkeys(["AWS"] * bool(facts.aws_services) + clouds))  # an AWS service names AWS
     facts.isvs = vocab.isv_vendors.find(text)
     if date_all or facts.kind in _DATED_KINDS:  # dating costs a few ms a page: only where it matters
         html = page.html if page.content_type in HTML_TYPES else ""

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from auditcrawl.crawler import ParsedPage
@@ -23,7 +24,7 @@ from ._vocab import KindVocab, Vocabulary
 __all__ = ["CLOSE", "MIN_SCORE", "KindDecision", "decide_kind"]
 
 MIN_SCORE = 2.0  # the evidence a kind needs: one strong signal, or two weaker ones
-CLOSE = 0.75  # a runner-up this close to the winner makes the decision borderline
+CLOSE = 0.5  # a runner-up closer than this to the winner makes the decision borderline
 _PREFERENCE: tuple[Kind, ...] = ("case_study", "thought_leadership", "landing_page", "listing")  # on an exact tie
 
 _MONTHS = frozenset(
@@ -54,16 +55,19 @@ _MONTHS = frozenset(
         "december",
     ]
 )
-_EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$")
+_EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp|pdf)$")
 _SLUG_WORD = re.compile(r"[^\W\d_]{2,}")
 _ITEM_ID = re.compile(r"^\d{4,}(?:[-_].*)?$|^\d+-\d{5,}$")  # 791661, 311510-some-title, 3-11212601
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _QUERY_ID = re.compile(r"(?:^|&)(?:p|id|post|postid|articleid|newsid|story)=[\w-]{3,}", re.IGNORECASE)
 
 
+ITEM: Literal["item"] = "item"  # signs of one item rather than an index: they back whichever item kind leads
+
+
 @dataclass(frozen=True, slots=True)
 class Vote:
-    kind: Kind
+    kind: Kind | Literal["item"]
     weight: float
     reason: str
 
@@ -94,9 +98,18 @@ def decide_kind(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: lis
     """The kind with the most weight behind it, with its reasons."""
     scores: dict[Kind, float] = defaultdict(float)
     reasons: dict[Kind, list[tuple[float, str]]] = defaultdict(list)
+    items: list[Vote] = []
     for vote in _votes(url, parsed, vocab, categories):
+        if vote.kind == ITEM:
+            items.append(vote)
+            continue
         scores[vote.kind] += vote.weight
         reasons[vote.kind].append((vote.weight, vote.reason))
+    # An item is a case study when something else says so, else an article.
+    item_kind: Kind = "case_study" if scores["case_study"] > scores["thought_leadership"] else "thought_leadership"
+    for vote in items:
+        scores[item_kind] += vote.weight
+        reasons[item_kind].append((vote.weight, vote.reason))
     ranked = sorted(scores, key=lambda k: (-scores[k], _PREFERENCE.index(k)))
     if not ranked or scores[ranked[0]] < MIN_SCORE:
         weak = [r for _, r in sorted(reasons[ranked[0]], reverse=True)] if ranked else []
@@ -112,7 +125,7 @@ def decide_kind(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: lis
 def _votes(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: list[str]) -> Iterator[Vote]:
     yield from _structured_votes(parsed, vocab)
     yield from _url_votes(url, vocab)
-    yield from _item_votes(url, parsed, vocab)
+    yield from _item_votes(url, parsed)
     yield from _title_votes(parsed, vocab)
     yield from _structure_votes(url, parsed, vocab)
     if categories and not parsed.is_pdf:  # a document is never the practice page itself
@@ -214,27 +227,24 @@ def _url_votes(url: str, vocab: Vocabulary) -> Iterator[Vote]:
     yield from _host_votes(url, segments, tl, vocab)
 
 
-def _item_votes(url: str, parsed: ParsedPage, vocab: Vocabulary) -> Iterator[Vote]:
-    """Signs that the page is one item (a post, a story) rather than an index: an id or a slug
-    that repeats the title. They vote for the kind the URL's marker names, else for an article."""
-    segments = _segments(url)
+def _item_votes(url: str, parsed: ParsedPage) -> Iterator[Vote]:
+    """Signs that the page is one item (a post, a story) rather than an index: an id, or a slug
+    that reads like a title or repeats it."""
     if _QUERY_ID.search(urlsplit(url).query):
-        yield Vote("thought_leadership", 1.0, "an item id in the query (?p=, ?id=)")
+        yield Vote(ITEM, 1.0, "an item id in the query (?p=, ?id=)")
+    segments = _segments(url)
     if not segments:
         return
-    cs = vocab.case_study
-    markers = [s for s in segments[:-1] if s in cs.segments or s in vocab.thought_leadership.segments]
-    kind: Kind = "case_study" if markers and markers[-1] in cs.segments else "thought_leadership"
     last = segments[-1]
-    if _ITEM_ID.match(last) and not markers:
-        yield Vote(kind, 1.0, "an item id in the URL")
+    if _ITEM_ID.match(last):
+        yield Vote(ITEM, 1.0, "an item id in the URL")
     slug = [w.lower() for w in _SLUG_WORD.findall(_EXTENSION.sub("", last).replace("-", " ").replace("_", " "))]
     if len(slug) >= 4:
-        yield Vote(kind, 1.0, "the URL ends in a title-like slug")
+        yield Vote(ITEM, 1.0, "the URL ends in a title-like slug")
     if len(slug) >= 3:
         heads = " ".join([parsed.title or "", *parsed.h1]).lower()
         if sum(w in heads for w in slug) >= 0.6 * len(slug):
-            yield Vote(kind, 1.5, "the URL slug repeats the title")
+            yield Vote(ITEM, 1.5, "the URL slug repeats the title")
 
 
 def _host_votes(url: str, segments: list[str], tl: KindVocab, vocab: Vocabulary) -> Iterator[Vote]:
@@ -317,9 +327,10 @@ def _practice_votes(url: str, parsed: ParsedPage, vocab: Vocabulary) -> Iterator
         yield Vote("landing_page", 2.5, f"industrial practice URL '/{industrial}'")
     heads = " | ".join([parsed.title or "", *parsed.h1])
     if vocab.focus_phrases.search(heads):
+        # Articles name the same focus in their titles: alone it is not quite enough.
         if section is None:
-            yield Vote("landing_page", 2.0, "industrial focus in title or heading")
+            yield Vote("landing_page", 1.5, "industrial focus in title or heading")
         else:
-            yield Vote("landing_page", 1.0, f"industrial focus in title or heading (under '/{section}/')")
+            yield Vote("landing_page", 0.75, f"industrial focus in title or heading (under '/{section}/')")
         if any(s in vocab.practice_segments for s in segments):
-            yield Vote("landing_page", 0.5, "under a practice section of the site")
+            yield Vote("landing_page", 1.0, "under a practice section of the site")

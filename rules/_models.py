@@ -49,6 +49,7 @@ class PageFacts(PageFetch):
     other_industries: list[str] = field(default_factory=list)
     aws_signals: list[str] = field(default_factory=list)
     aws_services: list[str] = field(default_factory=list)
+    clouds: list[str] = field(default_factory=list)  # cloud platforms named: "AWS", "Microsoft Azure", ...
     isvs: list[str] = field(default_factory=list)
     gated: str | None = None
     published: date | None = None

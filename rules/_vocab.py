@@ -193,6 +193,8 @@ class Vocabulary:
     aws_cues: tuple[str, ...]
     aws_services: TermMatcher
     aws_service_canonical: dict[str, str]
+    clouds: TermMatcher
+    cloud_canonical: dict[str, str]
     isv_vendors: TermMatcher
     other_industries: TermMatcher
     login_segments: frozenset[str]
@@ -264,6 +266,7 @@ def load_vocabulary(lang: str = "en") -> Vocabulary:
         lang = "en"
     raw = _raw(lang)
     services: list[list[str]] = raw["aws_services"]["names"]
+    clouds: list[list[str]] = raw["clouds"]["names"]
     cats, landing, gating, words = raw["categories"], raw["landing_page"], raw["gating"], raw["completeness"]
     return Vocabulary(
         lang=lang,
@@ -290,6 +293,8 @@ def load_vocabulary(lang: str = "en") -> Vocabulary:
         aws_cues=tuple(raw["aws_partnership"]["cues"]),
         aws_services=TermMatcher(alias for group in services for alias in group),
         aws_service_canonical={alias.lower(): group[0] for group in services for alias in group},
+        clouds=TermMatcher(alias for group in clouds for alias in group),
+        cloud_canonical={alias.lower(): group[0] for group in clouds for alias in group},
         isv_vendors=TermMatcher(raw["isv"]["vendors"]),
         other_industries=TermMatcher(raw["industries"]["others"]),
         login_segments=frozenset(gating["login_path_segments"]),

@@ -14,12 +14,13 @@ HOME = "https://p.com/"
 def facts_for(
     url: str, kind: str, *, categories: list[str] | None = None, published: date | None = None, aws: bool = True
 ) -> PageFacts:
-    """An industrial page of the given kind, fetched fine, naming the AWS partnership unless told not to."""
+    """An industrial page of the given kind, fetched fine, naming AWS and the AWS partnership unless told not to."""
     f = PageFacts(url, url, 200, "text/html", datetime.now(UTC), depth=1, source="link")
     f.kind, f.kind_reasons = kind, ["test"]  # type: ignore[assignment]
     f.categories = categories if categories is not None else ["production"]
     f.published = published
     f.aws_signals = ["AWS Partner"] if aws else []
+    f.clouds = ["AWS"] if aws else []
     return f
 
 

@@ -9,6 +9,8 @@ import pytest
 
 from auditcrawl.crawler import CrawledPage, FetchResult, parse_html
 from auditcrawl.rules import (
+    CheckResult,
+    ClaimVerdict,
     PageFacts,
     analyse_page,
     classify_kind,
@@ -214,11 +216,119 @@ def test_case_study_beyond_the_click_limit_is_not_easily_discoverable() -> None:
 
 
 def test_landing_page_without_aws_mention_needs_review() -> None:
-    lp = "https://p.com/industries/manufacturing/"
-    facts = {lp: facts_for(lp, "landing_page", aws=False)}
-    result = evaluate(facts, outcome_of([("https://p.com/", lp)]), AuditSettings(as_of=AS_OF))["3.1"]
+    lp, cs = "https://p.com/industries/manufacturing/", "https://p.com/case-studies/a"
+    facts = {lp: facts_for(lp, "landing_page", aws=False), cs: facts_for(cs, "case_study")}
+    result = evaluate(facts, outcome_of([("https://p.com/", lp), (lp, cs)]), AuditSettings(as_of=AS_OF))["3.1"]
     assert result.status == "needs_review"
     assert result.rejected[0].reasons[0] == "does not mention the AWS partnership"
+
+
+LP, HOME_URL = "https://p.com/industries/manufacturing/", "https://p.com/"
+
+
+def _landing(
+    links: list[tuple[str, str]], pages: dict[str, PageFacts], claims: list[ClaimVerdict] | None = None
+) -> CheckResult:
+    """3.1 for the practice page LP (linked from home) with these pages and links besides."""
+    facts = {LP: facts_for(LP, "landing_page"), **pages}
+    edges = [(HOME_URL, LP), *links, *((HOME_URL, u) for u in pages)]
+    return evaluate(facts, outcome_of(edges), AuditSettings(as_of=AS_OF), claims)["3.1"]
+
+
+def _case(url: str, status: int = 200, **fields: object) -> PageFacts:
+    f = facts_for(url, "case_study")
+    f.status = status
+    f.clouds, f.aws_services = ["AWS"], ["AWS IoT SiteWise"]
+    for name, value in fields.items():
+        setattr(f, name, value)
+    return f
+
+
+@pytest.mark.parametrize(
+    ("pages", "links", "status", "reason"),
+    [
+        # one live case study and one dead link: met, and the dead one is named
+        (
+            {"https://p.com/cs/a": _case("https://p.com/cs/a"), "https://p.com/cs/b": _case("https://p.com/cs/b", 404)},
+            [(LP, "https://p.com/cs/a"), (LP, "https://p.com/cs/b")],
+            "met",
+            "links to a case study that does not count: https://p.com/cs/b: not available: HTTP 404",
+        ),
+        # every linked case study is dead: not enough
+        (
+            {"https://p.com/cs/b": _case("https://p.com/cs/b", 404)},
+            [(LP, "https://p.com/cs/b")],
+            "not_met",
+            "links to no public case study",
+        ),
+        # gated: not public
+        (
+            {"https://p.com/cs/g": _case("https://p.com/cs/g", gated="content behind a login form")},
+            [(LP, "https://p.com/cs/g")],
+            "not_met",
+            "links to no public case study",
+        ),
+        # through the case-study index it links to
+        (
+            {
+                "https://p.com/cs/": facts_for("https://p.com/cs/", "listing"),
+                "https://p.com/cs/a": _case("https://p.com/cs/a"),
+            },
+            [(LP, "https://p.com/cs/"), ("https://p.com/cs/", "https://p.com/cs/a")],
+            "met",
+            "links to 1 public case study (through https://p.com/cs/)",
+        ),
+    ],
+)
+def test_the_landing_page_counts_only_live_public_case_study_links(
+    pages: dict[str, PageFacts], links: list[tuple[str, str]], status: str, reason: str
+) -> None:
+    result = _landing(links, pages)
+    assert result.status == status
+    items = result.evidence or result.rejected
+    assert reason in items[0].reasons, items[0].reasons
+
+
+def test_with_claims_the_landing_page_must_link_to_a_claimed_public_case_study() -> None:
+    a, b = "https://p.com/cs/a", "https://p.com/cs/b"
+    pages = {a: _case(a), b: _case(b)}
+    claims = [ClaimVerdict(a, "case_study", "ok"), ClaimVerdict(b, "case_study", "ok")]
+    linked_to_b = _landing([(LP, b)], pages, claims)
+    assert linked_to_b.status == "met"
+    assert "links to the claimed public case study https://p.com/cs/b" in linked_to_b.evidence[0].reasons
+    assert "does not link to the claimed public case study https://p.com/cs/a" in linked_to_b.evidence[0].reasons
+    other = "https://p.com/cs/c"
+    linked_elsewhere = _landing([(LP, other)], {**pages, other: _case(other)}, claims)
+    assert linked_elsewhere.status == "not_met"
+    assert linked_elsewhere.rejected[0].reasons[0] == "links to none of the claimed public case studies"
+
+
+@pytest.mark.parametrize(
+    ("clouds", "services", "status", "reason"),
+    [
+        (["AWS"], ["Amazon EC2"], "met", "runs on AWS (Amazon EC2)"),
+        (["Microsoft Azure"], [], "not_met", "names Microsoft Azure and not AWS: not an AWS case study"),
+        ([], [], "needs_review", "names no cloud platform: confirm it runs on AWS"),
+    ],
+)
+def test_a_case_study_counts_when_it_runs_on_aws(
+    clouds: list[str], services: list[str], status: str, reason: str
+) -> None:
+    a, b = "https://p.com/cs/a", "https://p.com/cs/b"
+    facts = {a: _case(a, clouds=clouds, aws_services=services), b: _case(b, clouds=clouds, aws_services=services)}
+    result = evaluate(facts, outcome_of([(HOME_URL, a), (HOME_URL, b)]), AuditSettings(as_of=AS_OF))["2.2"]
+    assert result.status == status
+    assert reason in (result.evidence or result.rejected)[0].reasons
+
+
+def test_a_case_study_of_uncertain_kind_is_for_the_auditor_to_confirm() -> None:
+    a, b = "https://p.com/cs/a", "https://p.com/cs/b"
+    doubt = "page kind uncertain: case study (2.5) vs thought leadership (2)"
+    facts = {a: _case(a), b: _case(b, kind_doubt=doubt)}
+    result = evaluate(facts, outcome_of([(HOME_URL, a), (HOME_URL, b)]), AuditSettings(as_of=AS_OF))["2.2"]
+    assert result.status == "needs_review"
+    assert result.summary == "1 public industrial case studies on AWS and 1 to confirm by hand"
+    assert result.rejected[0].reasons[0] == doubt
 
 
 def test_analyse_page_dates_only_candidates() -> None:
