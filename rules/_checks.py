@@ -9,7 +9,7 @@ from auditcrawl.settings import AuditSettings
 
 from ._claims import Claims, ClaimVerdict, judge_claim
 from ._classify import is_dedicated_home
-from ._context import AuditContext, find_facts, labels, plural
+from ._context import AuditContext, find_facts, labels, not_industrial, plural
 from ._models import CASE_STUDIES, LANDING_PAGE, THOUGHT_LEADERSHIP, CheckResult, Evidence, PageFacts
 from ._textdates import parse_date_text
 from ._vocab import load_vocabulary
@@ -119,7 +119,7 @@ def check_case_studies(ctx: AuditContext) -> CheckResult:
     for f in ctx.of_kind("case_study"):
         problems = [p for p in (ctx.case_study_problem(f), ctx.reach_problem(f, max_clicks)) if p]
         if not f.industrial:
-            problems.append("not industrial: names no industrial-software category")
+            problems.append(not_industrial(f))
         on_aws, other_cloud = _platform(f)
         if other_cloud:
             problems.append(other_cloud)
@@ -168,7 +168,7 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
     for f in ctx.of_kind("thought_leadership"):
         problems = [p for p in (ctx.access_problem(f), ctx.reach_problem(f, None)) if p]
         if not f.industrial:
-            problems.append("not industrial: names no industrial-software category")
+            problems.append(not_industrial(f))
         notes = list(f.kind_reasons)
         if f.published is not None:
             notes.append(f"published {f.published.isoformat()} ({f.date_source})")

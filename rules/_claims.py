@@ -63,7 +63,7 @@ def judge_claim(
     if f.status is None or f.status >= 500 or f.error:
         return decide("error", f.error or f"HTTP {f.status}")
     if not f.industrial:
-        return decide("not_industrial", "names no industrial-software category")
+        return decide("not_industrial", f.not_industrial or "names no industrial-software category")
     if claimed_as == "thought_leadership":
         if f.published is None:
             return decide("stale", "no publication date on the page: it cannot be shown to be within the window")

@@ -22,6 +22,8 @@ from ._vocab import Text, Vocabulary, detect_language, load_vocabulary
 __all__ = ["analyse_page", "classify_kind", "detect_categories", "is_dedicated_home", "score_link"]
 
 CATEGORY_MIN_SCORE = 2
+REPEATED = 3  # occurrences of a term in the text that show the page is about it
+MAX_CONTENT_LINKS = 200
 _DATED_KINDS = ("case_study", "thought_leadership")
 _KEPT_HEADERS = ("etag", "last-modified")  # the validators of the next run's conditional requests
 
@@ -36,18 +38,34 @@ def classify_kind(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: l
 
 
 def detect_categories(heads: str | Text, body: str | Text, vocab: Vocabulary) -> dict[str, list[str]]:
-    """Industrial categories with the terms that support them (heading hits weigh double)."""
+    """Industrial categories with the terms that support them. A term weighs 2 in the title or a
+    heading, 1 in the text, and 1 more when the text keeps coming back to it (three times or more)."""
     heads, body = Text(heads) if isinstance(heads, str) else heads, Text(body) if isinstance(body, str) else body
     found: dict[str, list[str]] = {}
     for category in vocab.categories:
         matchers = (category.terms, category.acronyms, category.products)
         in_heads = {t for m in matchers for t in m.find(heads)}
-        in_body = [t for m in matchers for t in m.find(body)]
+        in_body: dict[str, int] = {}
+        for m in matchers:
+            in_body.update(m.counts(body))
         terms = list(dict.fromkeys([*sorted(in_heads), *in_body]))
-        score = sum(2 if t in in_heads else 1 for t in terms)
+        score = sum((2 if t in in_heads else 1) + (in_body.get(t, 0) >= REPEATED) for t in terms)
         if score >= CATEGORY_MIN_SCORE:
             found[category.name] = terms
     return found
+
+
+def generic_it_reason(heads: str, category_terms: dict[str, list[str]], vocab: Vocabulary) -> str | None:
+    """Why a page about generic IT work is not industrial software, though it names some industrial
+    terms (a landing zone or a data-centre exit for a manufacturer): its title or heading names the
+    IT work and no industrial term."""
+    generic = vocab.generic_it.find(heads)
+    if not generic or not category_terms:
+        return None
+    lowered = heads.lower()
+    if any(term.lower() in lowered for terms in category_terms.values() for term in terms):
+        return None
+    return f"generic IT ({', '.join(generic[:3])}) for an industrial customer, not industrial software"
 
 
 def _aws_signals(texts: Iterable[Text], vocab: Vocabulary) -> list[str]:
@@ -85,7 +103,13 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     focus_text = " | ".join([parsed.title or "", *parsed.h1, parsed.description or ""])
     text = Text(parsed.text)  # lowercased and split into words once for every matcher below
     category_terms = detect_categories(heads, text.prefixed(parsed.description or ""), vocab)
+    facts.not_industrial = generic_it_reason(focus_text, category_terms, vocab)
+    if facts.not_industrial is not None:
+        category_terms = {}
     facts.categories, facts.category_terms = list(category_terms), category_terms
+    if facts.categories:  # what a practice page links to from its own content (not the site's menus)
+        content = (link.url for link in parsed.links if link.region in ("main", "body"))
+        facts.content_links = list(dict.fromkeys(content))[:MAX_CONTENT_LINKS]
     facts.industrial_focus = vocab.focus_phrases.search(focus_text)
     facts.other_industries = vocab.other_industries.find(f"{focus_text} {parsed.text[:5000]}")
     facts.gated = gate_reason(page.status, page.url, page.redirects, parsed, vocab, text)

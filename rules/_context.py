@@ -13,13 +13,18 @@ from ._claims import ClaimVerdict
 from ._models import Evidence, Kind, PageFacts
 from ._vocab import category_labels
 
-__all__ = ["AuditContext", "CaseStudyLinks", "find_facts", "labels", "plural"]
+__all__ = ["AuditContext", "CaseStudyLinks", "find_facts", "labels", "not_industrial", "plural"]
 
 
 def find_facts(facts: dict[str, PageFacts], outcome: CrawlOutcome, url: str) -> PageFacts | None:
     """The facts of a URL however it was reached: as fetched, through redirects, or as the link itself."""
     found = facts.get(url) or facts.get(outcome.graph.resolve(url))
     return found or next((f for f in facts.values() if f.url == url), None)
+
+
+def not_industrial(f: PageFacts) -> str:
+    """Why a page does not count as industrial, for the auditor."""
+    return f"not industrial: {f.not_industrial or 'names no industrial-software category'}"
 
 
 def plural(n: int, word: str) -> str:
@@ -85,9 +90,10 @@ class AuditContext:
         return None
 
     def case_study_links(self, f: PageFacts) -> CaseStudyLinks:
+        """From the page's own content (menus and footers link everywhere on every page)."""
         found = CaseStudyLinks()
         graph = self.outcome.graph
-        for target in graph.links_from(f.final_url):
+        for target in map(graph.resolve, f.content_links):
             linked = find_facts(self.facts, self.outcome, target)
             if linked is None or linked is f:
                 continue

@@ -45,6 +45,7 @@ class PageFacts(PageFetch):
     kind_doubt: str | None = None  # the decision was close: which other kind nearly won
     categories: list[str] = field(default_factory=list)
     category_terms: dict[str, list[str]] = field(default_factory=dict)
+    not_industrial: str | None = None  # why industrial terms on the page do not make it industrial
     industrial_focus: bool = False
     other_industries: list[str] = field(default_factory=list)
     aws_signals: list[str] = field(default_factory=list)
@@ -58,6 +59,7 @@ class PageFacts(PageFetch):
     notes: list[str] = field(default_factory=list)  # what could not be read (PDF text, ...)
     completeness: dict[str, Any] | None = None  # 2.1.3 / 2.1.4, for pages that may be case studies
     nofollow: bool = False  # its links were recorded but not followed (robots meta tag or X-Robots-Tag)
+    content_links: list[str] = field(default_factory=list)  # an industrial page's links outside menus and footer
 
     @property
     def ok(self) -> bool:

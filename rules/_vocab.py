@@ -19,6 +19,7 @@ __all__ = [
     "category_labels",
     "detect_language",
     "load_vocabulary",
+    "near_forms",
     "without_modified_notes",
 ]
 
@@ -94,13 +95,35 @@ class Text:
         return self._words
 
 
-class TermMatcher:
-    """Finds whole-word occurrences of a list of terms; returns the terms as written in the vocabulary."""
+def near_forms(term: str) -> list[str]:
+    """A term as pages also write it: with its last word in the plural (historian -> historians,
+    factory -> factories) and with hyphens as spaces or spaces as hyphens. Latin script only."""
+    if not term.isascii() or not term[-1:].isalpha():
+        return [term]
+    if term.endswith("s"):
+        plural = term
+    elif term.endswith("y") and term[-2:-1] not in "aeiou":
+        plural = term[:-1] + "ies"
+    elif term.endswith(("ch", "sh", "x", "z")):
+        plural = term + "es"
+    else:
+        plural = term + "s"
+    forms = [term, plural]
+    for form in (term, plural):
+        forms += [form.replace("-", " "), form.replace(" ", "-")]
+    return list(dict.fromkeys(forms))
 
-    def __init__(self, terms: Iterable[str], *, case_sensitive: bool = False) -> None:
+
+class TermMatcher:
+    """Finds whole-word occurrences of a list of terms; returns the terms as written in the vocabulary.
+    With `inflect`, a term's near forms (plural, hyphenated or not) are found as that term."""
+
+    def __init__(self, terms: Iterable[str], *, case_sensitive: bool = False, inflect: bool = False) -> None:
         self._case_sensitive = case_sensitive
-        terms = [t for t in dict.fromkeys(terms) if t]
-        self._canonical = {t if case_sensitive else t.lower(): t for t in terms}
+        base = [t for t in dict.fromkeys(terms) if t]
+        forms = {form: t for t in base for form in (near_forms(t) if inflect else [t])}
+        terms = list(forms)
+        self._canonical = {form if case_sensitive else form.lower(): t for form, t in forms.items()}
         # A term can match only where the text has each of its ASCII words (see Text), so most
         # texts are ruled out by set lookups before any scan. Terms without one (CJK) always scan.
         self._always = False
@@ -140,6 +163,16 @@ class TermMatcher:
         for match in self._regex.finditer(target):
             found.setdefault(self._canonical.get(match.group(0), match.group(0)), None)
         return list(found)
+
+    def counts(self, text: str | Text) -> dict[str, int]:
+        """How often each term occurs, by the term as written in the vocabulary."""
+        target = self._target(text)
+        found: dict[str, int] = {}
+        if target is not None and self._regex is not None:
+            for match in self._regex.finditer(target):
+                term = self._canonical.get(match.group(0), match.group(0))
+                found[term] = found.get(term, 0) + 1
+        return found
 
     def positions(self, text: str | Text) -> list[int]:
         """Where the terms start in the text."""
@@ -196,6 +229,7 @@ class Vocabulary:
     clouds: TermMatcher
     cloud_canonical: dict[str, str]
     isv_vendors: TermMatcher
+    generic_it: TermMatcher
     other_industries: TermMatcher
     login_segments: frozenset[str]
     leadgen_phrases: TermMatcher
@@ -283,7 +317,7 @@ def load_vocabulary(lang: str = "en") -> Vocabulary:
             CategoryVocab(
                 name=name,
                 label=cats[name]["label"],
-                terms=TermMatcher(cats[name].get("terms", [])),
+                terms=TermMatcher(cats[name].get("terms", []), inflect=True),
                 acronyms=TermMatcher(cats[name].get("acronyms", []), case_sensitive=True),
                 products=TermMatcher(cats[name].get("products", [])),
             )
@@ -296,6 +330,7 @@ def load_vocabulary(lang: str = "en") -> Vocabulary:
         clouds=TermMatcher(alias for group in clouds for alias in group),
         cloud_canonical={alias.lower(): group[0] for group in clouds for alias in group},
         isv_vendors=TermMatcher(raw["isv"]["vendors"]),
+        generic_it=TermMatcher(raw["generic_it"]["terms"], inflect=True),
         other_industries=TermMatcher(raw["industries"]["others"]),
         login_segments=frozenset(gating["login_path_segments"]),
         leadgen_phrases=TermMatcher(gating["leadgen_phrases"]),

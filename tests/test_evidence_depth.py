@@ -293,7 +293,8 @@ async def test_german_site_meets_all_three(serve: Any, audit: Any) -> None:
             <p>Als AWS Advanced Tier Services Partner bringen wir MES, PLM und Industrie 4.0 in die Cloud:
             vorausschauende
             Wartung mit AWS IoT SiteWise, OPC UA-Anbindung der Maschinen und digitale Zwillinge.
-            Technologiepartner: Siemens, PTC.</p>""",
+            Technologiepartner: Siemens, PTC.</p>
+            <p><a href="/referenzen/mueller-maschinenbau/">Referenz: Müller Maschinenbau</a></p>""",
         ),
         "/referenzen/": _de(
             "Referenzen",
@@ -365,7 +366,8 @@ async def test_japanese_site_meets_all_three(serve: Any, audit: Any) -> None:
             "製造業向けソリューション | サンプルクラウド",
             """<h1>製造業向けAWSソリューション</h1>
             <p>AWSパートナーとして、スマートファクトリー、予知保全、MESのクラウド化を支援します。AWS IoT SiteWiseとOPC
-            UAで工場の設備データを収集し、デジタルツインを構築します。</p>""",
+            UAで工場の設備データを収集し、デジタルツインを構築します。</p>
+            <p><a href="/case/abc-seisakusho/">導入事例：ABC製作所様</a></p>""",
         ),
         "/case/": _ja(
             "導入事例一覧",
@@ -432,7 +434,7 @@ async def test_case_study_without_customer_name_is_reported_incomplete(serve: An
     assert anon["anonymised"] is True and anon["customer"] is None
     assert anon["missing"] == ["customer_name"] and anon["complete"] is False
     assert anon["completed_on"] == "2026-03-01" and anon["within_18_months"] is True and anon["basis"] == "completion"
-    assert {"Siemens", "Opcenter"} <= set(anon["third_party_applications"])
+    assert {"Siemens", "Siemens Opcenter"} <= set(anon["third_party_applications"])  # the product by its full name
     named = evidence[server.url("/case-studies/contoso-predictive-maintenance/")]["completeness"]
     assert named["customer"] == "Contoso Motors" and named["anonymised"] is False
 

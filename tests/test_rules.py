@@ -218,6 +218,7 @@ def test_case_study_beyond_the_click_limit_is_not_easily_discoverable() -> None:
 def test_landing_page_without_aws_mention_needs_review() -> None:
     lp, cs = "https://p.com/industries/manufacturing/", "https://p.com/case-studies/a"
     facts = {lp: facts_for(lp, "landing_page", aws=False), cs: facts_for(cs, "case_study")}
+    facts[lp].content_links = [cs]
     result = evaluate(facts, outcome_of([("https://p.com/", lp), (lp, cs)]), AuditSettings(as_of=AS_OF))["3.1"]
     assert result.status == "needs_review"
     assert result.rejected[0].reasons[0] == "does not mention the AWS partnership"
@@ -231,6 +232,7 @@ def _landing(
 ) -> CheckResult:
     """3.1 for the practice page LP (linked from home) with these pages and links besides."""
     facts = {LP: facts_for(LP, "landing_page"), **pages}
+    facts[LP].content_links = [target for source, target in links if source == LP]
     edges = [(HOME_URL, LP), *links, *((HOME_URL, u) for u in pages)]
     return evaluate(facts, outcome_of(edges), AuditSettings(as_of=AS_OF), claims)["3.1"]
 

@@ -79,7 +79,10 @@ async def test_gated_case_studies_are_not_public(serve: Any, audit: Any) -> None
     assert rejected[server.url("/case-studies/contoso-predictive-maintenance/")][0].startswith(
         "not public: content behind a lead-generation form"
     )
-    assert result.status("3.1") == "met" and result.status("3.2") == "met"
+    # The practice page links only to the two gated ones: it links to no public case study.
+    assert result.status("3.1") == "not_met" and result.status("3.2") == "met"
+    landing = result.rejected("3.1")[server.url("/industries/manufacturing/")]
+    assert landing[0] == "links to no public case study"
     assert "0 of the 2 required" in result.document["checks"]["2.2"]["summary"]
 
 
