@@ -183,12 +183,15 @@ def _region(node: LexborNode) -> str:
 
 
 _CARD_TAGS = frozenset({"li", "article", "tr", "dd", "section", "div", "p"})
+_TITLE_TAGS = frozenset({"h2", "h3", "h4", "h5", "strong", "span"})
 _MAX_CARD_TEXT = 300
 
 
 def _date_hint(link: LexborNode) -> str | None:
     """The date shown beside a link on a listing page: the nearest small card's <time> or text."""
     node = link.parent
+    while node is not None and node.tag in _TITLE_TAGS:  # a card's linked title: its date is beside the title
+        node = node.parent
     for _ in range(3):
         if node is None or node.tag not in _CARD_TAGS:
             return None

@@ -25,7 +25,7 @@ __all__ = ["CLOSE", "MIN_SCORE", "KindDecision", "decide_kind"]
 
 MIN_SCORE = 2.0  # the evidence a kind needs: one strong signal, or two weaker ones
 CLOSE = 0.5  # a runner-up closer than this to the winner makes the decision borderline
-_PREFERENCE: tuple[Kind, ...] = ("case_study", "thought_leadership", "landing_page", "listing")  # on an exact tie
+_PREFERENCE: tuple[Kind, ...] = ("other", "case_study", "thought_leadership", "landing_page", "listing")  # on a tie
 
 _MONTHS = frozenset(
     [
@@ -59,6 +59,7 @@ _EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp|pdf)$")
 _SLUG_WORD = re.compile(r"[^\W\d_]{2,}")
 _ITEM_ID = re.compile(r"^\d{4,}(?:[-_].*)?$|^\d+-\d{5,}$")  # 791661, 311510-some-title, 3-11212601
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+_MEDIA_TYPES = frozenset({"VideoObject", "PodcastEpisode"})
 _QUERY_ID = re.compile(r"(?:^|&)(?:p|id|post|postid|articleid|newsid|story)=[\w-]{3,}", re.IGNORECASE)
 
 
@@ -105,12 +106,15 @@ def decide_kind(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: lis
             continue
         scores[vote.kind] += vote.weight
         reasons[vote.kind].append((vote.weight, vote.reason))
-    # An item is a case study when something else says so, else an article.
-    item_kind: Kind = "case_study" if scores["case_study"] > scores["thought_leadership"] else "thought_leadership"
+    # An item is a case study when its own evidence says so (enough of it), else an article.
+    cs, tl = scores["case_study"], scores["thought_leadership"]
+    item_kind: Kind = "case_study" if cs >= MIN_SCORE and cs > tl else "thought_leadership"
     for vote in items:
         scores[item_kind] += vote.weight
         reasons[item_kind].append((vote.weight, vote.reason))
     ranked = sorted(scores, key=lambda k: (-scores[k], _PREFERENCE.index(k)))
+    if ranked and ranked[0] == "other":
+        return KindDecision("other", round(scores["other"], 2), [r for _, r in reasons["other"]])
     if not ranked or scores[ranked[0]] < MIN_SCORE:
         weak = [r for _, r in sorted(reasons[ranked[0]], reverse=True)] if ranked else []
         return KindDecision("other", 0.0, ["no decisive page-kind signal", *(f"weak: {r}" for r in weak[:2])])
@@ -128,8 +132,8 @@ def _votes(url: str, parsed: ParsedPage, vocab: Vocabulary, categories: list[str
     yield from _item_votes(url, parsed)
     yield from _title_votes(parsed, vocab)
     yield from _structure_votes(url, parsed, vocab)
-    if categories and not parsed.is_pdf:  # a document is never the practice page itself
-        yield from _practice_votes(url, parsed, vocab)
+    if not parsed.is_pdf:  # a document is never the practice page itself
+        yield from _practice_votes(url, parsed, vocab, industrial_page=bool(categories))
 
 
 def _jsonld_types(parsed: ParsedPage) -> set[str]:
@@ -143,20 +147,25 @@ def _jsonld_types(parsed: ParsedPage) -> set[str]:
 
 
 def _structured_votes(parsed: ParsedPage, vocab: Vocabulary) -> Iterator[Vote]:
+    # Articles and posts are items: what they are about (a case study told as a blog post, or an
+    # article) is for the title and the content to say. Videos and podcasts are thought leadership.
     types = _jsonld_types(parsed)
     listing = types & vocab.listing_jsonld_types
     items = types & vocab.thought_leadership.jsonld_types
-    if items:
-        yield Vote("thought_leadership", 3.0, f"structured data type {sorted(items)[0]}")
+    media = items & _MEDIA_TYPES
+    if media:
+        yield Vote("thought_leadership", 3.0, f"structured data type {sorted(media)[0]}")
+    elif items:
+        yield Vote(ITEM, 3.0, f"structured data type {sorted(items)[0]}")
     elif listing:
         yield Vote("listing", 3.0, f"structured data type {sorted(listing)[0]}")
     og_type = (parsed.og_type or "").lower()
     if og_type == "article":
-        yield Vote("thought_leadership", 2.0, "og:type article")
+        yield Vote(ITEM, 2.0, "og:type article")
     elif og_type.startswith("video"):
         yield Vote("thought_leadership", 2.0, "a video (og:type)")
     if parsed.meta.get("article:published_time"):
-        yield Vote("thought_leadership", 1.0, "article:published_time meta tag")
+        yield Vote(ITEM, 1.0, "article:published_time meta tag")
 
 
 def _segments(url: str) -> list[str]:
@@ -184,6 +193,8 @@ def _date_run(segments: list[str], start: int) -> int:
 def _after_marker(kind: Kind, marker: str, rest: list[str], vocab: Vocabulary) -> Vote:
     """A kind's marker segment votes by what follows it: nothing or a listing word is an index,
     a date path alone an archive, and a slug, an id or a date path with a slug an item."""
+    # A case-study section says what its items are; a blog or news section only that they are items.
+    item: Kind | Literal["item"] = kind if kind == "case_study" else ITEM
     item_weight = 2.5 if kind == "case_study" else 2.0
     label = "case-study index" if kind == "case_study" else "index"
     if not rest:
@@ -194,10 +205,10 @@ def _after_marker(kind: Kind, marker: str, rest: list[str], vocab: Vocabulary) -
     if dated:
         if dated == len(rest):
             return Vote("listing", 2.5, f"archive '/{marker}/{'/'.join(rest)}/'")
-        return Vote(kind, item_weight, f"URL under '/{marker}/' with a date path")
+        return Vote(item, item_weight, f"URL under '/{marker}/' with a date path")
     if _PAGE_NUMBER.match(rest[0]) and len(rest) == 1:
         return Vote("listing", 2.5, f"page {rest[0]} of '/{marker}/'")
-    return Vote(kind, item_weight, f"URL under '/{marker}/'")
+    return Vote(item, item_weight, f"URL under '/{marker}/'")
 
 
 def _url_votes(url: str, vocab: Vocabulary) -> Iterator[Vote]:
@@ -212,6 +223,15 @@ def _url_votes(url: str, vocab: Vocabulary) -> Iterator[Vote]:
             marker = (i, "case_study")
         elif segment in tl.segments:
             marker = (i, "thought_leadership")
+        elif segment in vocab.other_segments:
+            marker = (i, "other")
+    host_label = (urlsplit(url).hostname or "").split(".", 1)[0]
+    if host_label in vocab.other_subdomains:
+        yield Vote("other", 3.0, f"on the {host_label}. subdomain")
+        return
+    if marker is not None and marker[1] == "other":
+        yield Vote("other", 3.0, f"under '/{segments[marker[0]]}/' (company, legal, documentation or product pages)")
+        return
     if marker is not None:
         i, kind = marker
         yield _after_marker(kind, segments[i], segments[i + 1 :], vocab)
@@ -220,7 +240,7 @@ def _url_votes(url: str, vocab: Vocabulary) -> Iterator[Vote]:
             dated = _date_run(segments, i)
             if dated:
                 if i + dated < len(segments):
-                    yield Vote("thought_leadership", 2.0, "a date path followed by a slug in the URL")
+                    yield Vote(ITEM, 2.0, "a date path followed by a slug in the URL")
                 else:
                     yield Vote("listing", 2.0, f"date archive '/{'/'.join(segments[: i + dated])}/'")
                 break
@@ -254,7 +274,7 @@ def _host_votes(url: str, segments: list[str], tl: KindVocab, vocab: Vocabulary)
     if _QUERY_ID.search(urlsplit(url).query) or (
         segments and segments[0] not in vocab.listing_segments and not _PAGE_NUMBER.match(segments[-1])
     ):
-        yield Vote("thought_leadership", 1.5, f"article on the {host_label}. subdomain")
+        yield Vote(ITEM, 1.5, f"article on the {host_label}. subdomain")
     else:
         yield Vote("listing", 2.5, f"front page of the {host_label}. subdomain")
 
@@ -263,8 +283,10 @@ def _title_votes(parsed: ParsedPage, vocab: Vocabulary) -> Iterator[Vote]:
     title = parsed.title or ""
     heads = " | ".join([title, *parsed.h1])
     cs, tl = vocab.case_study, vocab.thought_leadership
-    if cs.title_phrases.search(heads) or any(p.search(h) for p in cs.title_patterns for h in [title, *parsed.h1]):
+    if cs.title_phrases.search(heads):
         yield Vote("case_study", 2.5, "title names a case study")
+    elif any(p.search(h) for p in cs.title_patterns for h in [title, *parsed.h1]):
+        yield Vote("case_study", 1.5, "title tells a customer's story ('How … with AWS')")
     elif cs.index_title_phrases.search(heads):
         yield Vote("listing", 1.5, "title names a list of case studies")
     if tl.title_phrases.search(heads):
@@ -302,7 +324,7 @@ def _structure_votes(url: str, parsed: ParsedPage, vocab: Vocabulary) -> Iterato
     if len(parts) >= 2:
         yield Vote("case_study", 1.0 + len(parts) / 2, f"headings of a case study ({', '.join(parts)})")
     children = _children(url, parsed)
-    if children >= 4:
+    if children >= 3:
         yield Vote("listing", 2.5, f"links to {children} pages below it")
     dated_cards = sum(1 for link in parsed.links if link.date_hint)
     if dated_cards >= 3:  # an article's sidebar of recent posts has a few: weighs more as they grow
@@ -312,25 +334,31 @@ def _structure_votes(url: str, parsed: ParsedPage, vocab: Vocabulary) -> Iterato
     if parsed.has_next:
         yield Vote("listing", 1.0, "paginated (rel=next)")
     if 1 <= parsed.time_count <= 2 and parsed.article_count <= 1 and dated_cards < 3:
-        yield Vote("thought_leadership", 1.0, "a dated byline (<time>)")
+        yield Vote(ITEM, 1.0, "a dated byline (<time>)")
     elif parsed.time_count >= 5:
         yield Vote("listing", 1.0, f"{parsed.time_count} dates on the page")
 
 
-def _practice_votes(url: str, parsed: ParsedPage, vocab: Vocabulary) -> Iterator[Vote]:
-    segments = _segments(url)
+def _practice_votes(url: str, parsed: ParsedPage, vocab: Vocabulary, *, industrial_page: bool) -> Iterator[Vote]:
+    """Practice pages: a page of its own under the site's practice sections, or one whose URL or
+    title names an industrial focus. Any practice page is one; only an industrial one counts for 3.1."""
+    segments = [_EXTENSION.sub("", s) for s in _segments(url)]
     cs, tl = vocab.case_study, vocab.thought_leadership
     # Under a case-study or article section the page is an item there, whatever its slug says.
-    section = next((s for s in segments if s in cs.segments or s in tl.segments), None)
-    industrial = next((s for s in reversed(segments) if s in vocab.industrial_segments), None)
-    if industrial is not None and section is None:
-        yield Vote("landing_page", 2.5, f"industrial practice URL '/{industrial}'")
+    if any(s in cs.segments or s in tl.segments for s in segments):
+        return
+    practice = next((i for i, s in enumerate(segments) if s in vocab.practice_segments), None)
+    if practice is not None and practice + 1 < len(segments) and segments[-1] not in vocab.listing_segments:
+        yield Vote("landing_page", 2.0, f"a page of its own under '/{segments[practice]}/'")
+    if not industrial_page:
+        return
+    named = next((s for s in reversed(segments) if s in vocab.industrial_segments), None)
+    if named is not None:
+        yield Vote("landing_page", 2.5, f"industrial practice URL '/{named}'")
+    elif segments and set(segments[-1].split("-")) & vocab.industrial_segments:  # /manufacturing-analytics/
+        yield Vote("landing_page", 2.0, f"industrial practice URL '/{segments[-1]}'")
     heads = " | ".join([parsed.title or "", *parsed.h1])
     if vocab.focus_phrases.search(heads):
-        # Articles name the same focus in their titles: alone it is not quite enough.
-        if section is None:
-            yield Vote("landing_page", 1.5, "industrial focus in title or heading")
-        else:
-            yield Vote("landing_page", 0.75, f"industrial focus in title or heading (under '/{section}/')")
-        if any(s in vocab.practice_segments for s in segments):
+        yield Vote("landing_page", 1.5, "industrial focus in title or heading")  # articles name it too
+        if practice is not None:
             yield Vote("landing_page", 1.0, "under a practice section of the site")

@@ -216,6 +216,8 @@ class Vocabulary:
     thought_leadership: KindVocab
     listing_segments: frozenset[str]
     listing_jsonld_types: frozenset[str]
+    other_segments: frozenset[str]
+    other_subdomains: frozenset[str]
     industrial_segments: frozenset[str]
     practice_segments: frozenset[str]
     focus_phrases: TermMatcher
@@ -308,6 +310,8 @@ def load_vocabulary(lang: str = "en") -> Vocabulary:
         thought_leadership=_kind(raw["thought_leadership"]),
         listing_segments=frozenset(raw["listing"]["segments"]),
         listing_jsonld_types=frozenset(raw["listing"]["jsonld_types"]),
+        other_segments=frozenset(raw["other"]["segments"]),
+        other_subdomains=frozenset(raw["other"]["subdomains"]),
         industrial_segments=frozenset(landing["industrial_segments"]),
         practice_segments=frozenset(landing["practice_segments"]),
         focus_phrases=TermMatcher(landing["focus_phrases"]),

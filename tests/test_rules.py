@@ -40,7 +40,9 @@ def parsed(title: str = "", body: str = "", head: str = "", url: str = "https://
         ("https://p.com/case-studies/page/2/", "Case studies", "", "listing"),
         ("https://p.com/work/acme-plant-case-study", "Acme", "", "case_study"),
         ("https://p.com/p/123", "Case study: Acme Motors", "", "case_study"),
-        ("https://p.com/p/124", "How Acme cut scrap 20% with AWS IoT SiteWise", "", "case_study"),
+        # "How … with AWS" alone is a weak sign (partners title their own posts so too)
+        ("https://p.com/p/124", "How Acme cut scrap 20% with AWS IoT SiteWise", "", "other"),
+        ("https://p.com/customers/acme/", "How Acme cut scrap 20% with AWS IoT SiteWise", "", "case_study"),
         ("https://p.com/blog/opc-ua/", "OPC UA", "", "thought_leadership"),
         ("https://p.com/blog/", "Blog", "", "listing"),
         ("https://p.com/blog/category/iot/", "IoT", "", "listing"),
