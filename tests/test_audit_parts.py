@@ -117,6 +117,8 @@ def _met_facts() -> tuple[dict[str, PageFacts], list[tuple[str, str]]]:
         "https://p.com/blog/b": "thought_leadership",
     }
     facts = {u: facts_for(u, k, published=date(2026, 5, 1)) for u, k in urls.items()}
+    landing = facts["https://p.com/industries/manufacturing/"]
+    landing.content_links = [u for u, k in urls.items() if k == "case_study"]  # links to the case studies
     return facts, [(HOME, u) for u in urls]
 
 
