@@ -45,6 +45,7 @@ bench: $(STAMP)
 	@command -v nginx >/dev/null 2>&1 || ls /usr/sbin/nginx >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/dates.py
+	$(BIN)/python bench/judgments.py
 	$(BIN)/python bench/crawl.py --pages 5000
 
 clean:

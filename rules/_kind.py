@@ -190,7 +190,7 @@ def _date_run(segments: list[str], start: int) -> int:
     return n
 
 
-def _after_marker(kind: Kind, marker: str, rest: list[str], vocab: Vocabulary) -> Vote:
+def _after_marker(kind: Kind, marker: str, rest: list[str], vocab: Vocabulary, *, query_id: bool = False) -> Vote:
     """A kind's marker segment votes by what follows it: nothing or a listing word is an index,
     a date path alone an archive, and a slug, an id or a date path with a slug an item."""
     # A case-study section says what its items are; a blog or news section only that they are items.
@@ -198,6 +198,8 @@ def _after_marker(kind: Kind, marker: str, rest: list[str], vocab: Vocabulary) -
     item_weight = 2.5 if kind == "case_study" else 2.0
     label = "case-study index" if kind == "case_study" else "index"
     if not rest:
+        if query_id:  # /news.html?id=123: one item of the section
+            return Vote(item, item_weight, f"URL under '/{marker}/' with an item id")
         return Vote("listing", 2.5, f"{label} '/{marker}/'")
     if rest[0] in vocab.listing_segments:
         return Vote("listing", 2.5, f"{label} '/{marker}/{rest[0]}/'")
@@ -216,7 +218,8 @@ def _url_votes(url: str, vocab: Vocabulary) -> Iterator[Vote]:
     cs, tl = vocab.case_study, vocab.thought_leadership
     marker: tuple[int, Kind] | None = None  # the deepest kind marker decides what the URL says
     for i, segment in enumerate(segments):
-        if _EXTENSION.sub("", segment).endswith(cs.suffixes):
+        segment = _EXTENSION.sub("", segment)  # /news.html is the news section
+        if segment.endswith(cs.suffixes):
             yield Vote("case_study", 3.0, f"URL ends in '{segment}'")
             return
         if segment in cs.segments:
@@ -234,7 +237,8 @@ def _url_votes(url: str, vocab: Vocabulary) -> Iterator[Vote]:
         return
     if marker is not None:
         i, kind = marker
-        yield _after_marker(kind, segments[i], segments[i + 1 :], vocab)
+        query_id = bool(_QUERY_ID.search(urlsplit(url).query))
+        yield _after_marker(kind, _EXTENSION.sub("", segments[i]), segments[i + 1 :], vocab, query_id=query_id)
     else:
         for i in range(len(segments)):
             dated = _date_run(segments, i)

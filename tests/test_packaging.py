@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -16,6 +17,10 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_installed_package_is_auditcrawl_alone(tmp_path: Path) -> None:
+    # Built from a copy: setuptools leaves build/ and *.egg-info beside the sources it builds.
+    source = tmp_path / "source"
+    junk = (".venv", ".git", "build", "*.egg-info", "__pycache__", ".*_cache", "test-artifacts")
+    shutil.copytree(ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(*junk))
     built = _run(
         sys.executable,
         "-m",
@@ -26,7 +31,7 @@ def test_the_installed_package_is_auditcrawl_alone(tmp_path: Path) -> None:
         "-q",
         "-w",
         str(tmp_path),
-        str(ROOT),
+        str(source),
         cwd=tmp_path,
     )
     assert built.returncode == 0, built.stderr
