@@ -352,17 +352,21 @@ def _practice_votes(url: str, parsed: ParsedPage, vocab: Vocabulary, *, industri
     if any(s in cs.segments or s in tl.segments for s in segments):
         return
     practice = next((i for i, s in enumerate(segments) if s in vocab.practice_segments), None)
-    if practice is not None and practice + 1 < len(segments) and segments[-1] not in vocab.listing_segments:
-        yield Vote("landing_page", 2.0, f"a page of its own under '/{segments[practice]}/'")
+    own_page = practice is not None and practice + 1 < len(segments) and segments[-1] not in vocab.listing_segments
+    if own_page:
+        yield Vote("landing_page", 2.0, f"a page of its own under '/{segments[practice or 0]}/'")
     if not industrial_page:
         return
+    last = segments[-1] if segments else ""
     named = next((s for s in reversed(segments) if s in vocab.industrial_segments), None)
-    if named is not None:
+    if named is not None and named == last:
         yield Vote("landing_page", 2.5, f"industrial practice URL '/{named}'")
-    elif segments and set(segments[-1].split("-")) & vocab.industrial_segments:  # /manufacturing-analytics/
-        yield Vote("landing_page", 2.0, f"industrial practice URL '/{segments[-1]}'")
+    elif named is not None:  # a page below the practice page: a sub-practice, or an article kept there
+        yield Vote("landing_page", 1.0, f"under the industrial practice '/{named}/'")
+    elif set(last.split("-")) & vocab.industrial_segments:  # /manufacturing-analytics/
+        yield Vote("landing_page", 2.0, f"industrial practice URL '/{last}'")
     heads = " | ".join([parsed.title or "", *parsed.h1])
     if vocab.focus_phrases.search(heads):
         yield Vote("landing_page", 1.5, "industrial focus in title or heading")  # articles name it too
-        if practice is not None:
-            yield Vote("landing_page", 1.0, "under a practice section of the site")
+        if practice is not None and not own_page:
+            yield Vote("landing_page", 1.0, "a practice section of the site")

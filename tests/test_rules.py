@@ -62,6 +62,7 @@ def parsed(title: str = "", body: str = "", head: str = "", url: str = "https://
     ],
 )
 def test_page_kinds(url: str, title: str, head: str, kind: str) -> None:
+    """The simplest pages: one signal each (see test_weighed_page_kinds for signals that compete)."""
     page = parse_html(f"<html><head><title>{title}</title>{head}</head><body><h1>{title}</h1></body></html>", url)
     industrial = ["production"]  # kinds other than landing pages do not depend on it
     assert classify_kind(url, page, V, industrial).kind == kind
@@ -120,6 +121,80 @@ LONG = "<p>" + "The plant connected its presses and measured results. " * 60 + "
 def test_gating(status: int, redirects: list[str], body: str, gated: str | None) -> None:
     page = parse_html(f"<html><body><main>{body}</main></body></html>", "https://p.com/cs/a")
     assert gate_reason(status, "https://p.com/cs/a", redirects, page, V) == gated
+
+
+BLOG_POSTING = (
+    '<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, {"@type": "BlogPosting"}]}</script>'
+)
+CS_SECTIONS = "<h2>The challenge</h2><p>x</p><h2>Our solution</h2><p>y</p><h2>Results</h2><p>z</p>"
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "head", "body", "kind", "reason"),
+    [
+        # a date path followed by a slug is an item; the date path alone is an archive
+        (
+            "https://p.com/insights/2026/10/predictive-maintenance-with-sitewise/",
+            "Predictive maintenance with SiteWise",
+            "",
+            "",
+            "thought_leadership",
+            "URL under '/insights/' with a date path",
+        ),
+        ("https://p.com/insights/2026/10/", "October 2026", "", "", "listing", "archive '/insights/2026/10/'"),
+        ("https://p.com/blog/2022/june/what-oee-hides", "What OEE hides", "", "", "thought_leadership", None),
+        # structured data outweighs a URL that says nothing
+        ("https://p.com/x/y", "Notes", BLOG_POSTING, "", "thought_leadership", "structured data type BlogPosting"),
+        # a case study told as a blog post is a case study
+        (
+            "https://p.com/blog/lamna-foods-line-monitoring/",
+            "Lamna Foods monitors its lines",
+            BLOG_POSTING,
+            CS_SECTIONS,
+            "case_study",
+            "headings of a case study (challenge, solution, results)",
+        ),
+        # a case study under a resources or post section, written as challenge / solution / results
+        (
+            "https://p.com/post/how-a-supplier-moved-its-mes",
+            "A supplier moves its MES",
+            "",
+            CS_SECTIONS,
+            "case_study",
+            None,
+        ),
+        # company, documentation and product pages are "other", whatever their slug
+        ("https://docs.p.com/guide/opc-ua-endpoints.html", "Configuring OPC UA endpoints", "", "", "other", None),
+        ("https://p.com/about-us/our-history-since-2011/", "Our history since 2011", "", "", "other", None),
+        # an item id in the query of a section page
+        ("https://p.com/news.html?id=4711", "Press release", "", "", "thought_leadership", None),
+    ],
+)
+def test_weighed_page_kinds(url: str, title: str, head: str, body: str, kind: str, reason: str | None) -> None:
+    html = f"<html><head><title>{title}</title>{head}</head><body><main><h1>{title}</h1>{body}</main></body></html>"
+    decision = classify_kind(url, parse_html(html, url), V, [])
+    assert decision.kind == kind, decision
+    if reason is not None:
+        assert reason in decision.reasons, decision.reasons
+
+
+def test_a_close_call_is_reported_as_a_doubt() -> None:
+    # A post URL whose page is mostly a paginated list of dated cards: item or index?
+    url = "https://p.com/blog/news-from-our-plants-this-month/"
+    cards = "".join(
+        f'<article><h3><a href="/blog/post-{i}/">Post {i}</a></h3><time datetime="2026-0{i}-01">1 {i}</time></article>'
+        for i in range(1, 4)
+    )
+    html = (
+        "<html><head><title>Roundup</title></head><body><main><h1>Roundup</h1>"
+        f'{cards}<a rel="next" href="?page=2">Next</a></main></body></html>'
+    )
+    decision = classify_kind(url, parse_html(html, url), V, [])
+    assert decision.borderline, decision
+    assert decision.doubt() == (
+        f"page kind uncertain: {decision.kind.replace('_', ' ')} ({decision.score:g}) "
+        f"vs {decision.runner_up.replace('_', ' ')} ({decision.runner_up_score:g})"  # type: ignore[union-attr]
+    )
 
 
 @pytest.mark.parametrize(
