@@ -31,7 +31,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # an error stays one line, however long
 
 # Options shared by the commands that crawl. Each also reads AUDITCRAWL_<NAME> (see settings.py).
 ConfigOpt = Annotated[

@@ -44,11 +44,12 @@ from ._cli_common import (
 from ._exceptions import UsageError
 from ._terminal import STATUS_STYLE, print_runs
 from .claims import load_claims
+from .overview import run_rows
 from .pipeline import validate_url
 from .rechecks import REGRESSION_EXIT_CODE, RecheckOutcome, recheck_partner
 from .settings import OPTION_FIELDS
 
-__all__ = ["parse_every", "run_rows"]
+__all__ = ["parse_every"]
 
 schedule_app = typer.Typer(help="Rechecks of approved partners on a schedule.", no_args_is_help=True)
 app.add_typer(schedule_app, name="schedule")
@@ -66,25 +67,6 @@ def parse_every(text: str) -> int:
 
 def _flags(**given: Any) -> dict[str, Any]:
     return {k: v for k, v in given.items() if v is not None and k in OPTION_FIELDS}
-
-
-async def run_rows(store: Store, applicant: str | None) -> list[dict[str, Any]]:
-    rows = []
-    for run in await store.list_runs(applicant):
-        checks, _ = await store.run_checks(run.id)
-        rows.append(
-            {
-                "id": run.id,
-                "applicant": run.applicant,
-                "home_url": run.home_url,
-                "as_of": run.as_of.isoformat(),
-                "started_at": run.started_at.isoformat(timespec="seconds"),
-                "status": run.status,
-                "pages_fetched": run.pages_fetched,
-                "checks": {c.check_id: c.status for c in checks},
-            }
-        )
-    return rows
 
 
 @schedule_app.command("add")

@@ -14,7 +14,7 @@ from rich.logging import RichHandler
 from auditcrawl.rules import Claims
 from auditcrawl.storage import Store, build_export
 
-from . import _cli_evidence  # noqa: F401  registers report, bundle, verify, show
+from . import _cli_evidence, _cli_web  # noqa: F401  register report, bundle, verify, show; serve
 from ._cli_common import (
     AllowPrivateOpt,
     AsOfOpt,

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import base64
+import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 from auditcrawl.rules import CASE_STUDIES, CHECK_TITLES, category_labels
 
-__all__ = ["ELEMENT_LABELS", "MAX_EMBEDDED_IMAGE", "render_report", "short_path"]
+__all__ = ["ELEMENT_LABELS", "MAX_EMBEDDED_IMAGE", "render_report", "short_path", "templates"]
 
 MAX_EMBEDDED_IMAGE = 4 * 1024 * 1024  # a screenshot larger than this is left out of the HTML (the bundle has it)
 # The eight elements of a case study (2.1.4): key in the export, label, short label for narrow terminals.
@@ -48,11 +52,20 @@ def _data_uri(path: str) -> str | None:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii") if data.startswith(b"\x89PNG") else None
 
 
-def render_report(document: dict[str, Any]) -> str:
-    from jinja2 import Environment, PackageLoader, select_autoescape  # loaded for reports only
+@functools.cache
+def templates() -> Environment:
+    """The package's Jinja2 templates, autoescaped: everything read from a site is shown as text."""
+    from jinja2 import Environment, PackageLoader, select_autoescape  # loaded for reports and the workspace only
 
     env = Environment(loader=PackageLoader("auditcrawl", "templates"), autoescape=select_autoescape(["html", "j2"]))
     env.filters["short_path"] = short_path
+    env.globals["link"] = link
+    return env
+
+
+def render_report(document: dict[str, Any], *, workspace: bool = False) -> str:
+    """The run's report as one self-contained HTML page; in the web workspace, with its links."""
+    env = templates()
     screenshots: dict[str, str] = {}
     for check in document["checks"].values():
         for item in check["evidence"]:
@@ -73,5 +86,5 @@ def render_report(document: dict[str, Any]) -> str:
         element_labels=ELEMENT_LABELS,
         completeness=completeness,
         screenshots=screenshots,
-        link=link,
+        workspace=workspace,
     )

@@ -1,0 +1,67 @@
+"""What the audit team looks at first: stored runs and partners as rows, newest first.
+Shared by the command line (`runs`, `history`) and the web workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditcrawl.rules import CHECK_IDS, THOUGHT_LEADERSHIP
+from auditcrawl.storage import Store, list_schedules
+
+__all__ = ["partner_rows", "run_rows"]
+
+
+async def run_rows(store: Store, applicant: str | None) -> list[dict[str, Any]]:
+    """Runs newest first, each with its three verdicts."""
+    rows = []
+    for run in await store.list_runs(applicant):
+        checks, _ = await store.run_checks(run.id)
+        rows.append(
+            {
+                "id": run.id,
+                "applicant": run.applicant,
+                "home_url": run.home_url,
+                "as_of": run.as_of.isoformat(),
+                "started_at": run.started_at.isoformat(timespec="seconds"),
+                "status": run.status,
+                "pages_fetched": run.pages_fetched,
+                "checks": {c.check_id: c.status for c in checks},
+            }
+        )
+    return rows
+
+
+async def partner_rows(store: Store) -> list[dict[str, Any]]:
+    """Every applicant and partner (by the name its runs carry) with its latest finished run's
+    verdicts, the checks that regressed since the run before, 3.2's lapse date, and its schedule."""
+    schedules = {p.name.lower(): (s, p) for s, p in await list_schedules(store)}
+    by_name: dict[str, list[Any]] = {}
+    for run in await store.list_runs():  # newest first
+        if run.applicant and run.status != "running":
+            by_name.setdefault(run.applicant.lower(), []).append(run)
+    rows = []
+    for key, runs in by_name.items():
+        latest, previous = runs[0], runs[1] if len(runs) > 1 else None
+        checks, _ = await store.run_checks(latest.id)
+        status = {c.check_id: c.status for c in checks}
+        extra = next((c.extra or {} for c in checks if c.check_id == THOUGHT_LEADERSHIP), {})
+        before: dict[str, str] = {}
+        if previous is not None:
+            before = {c.check_id: c.status for c in (await store.run_checks(previous.id))[0]}
+        schedule = schedules.get(key)
+        rows.append(
+            {
+                "applicant": latest.applicant,
+                "home_url": latest.home_url,
+                "status": schedule[1].status if schedule else "applicant",
+                "last_run": latest.id,
+                "last_audit": latest.as_of.isoformat(),
+                "runs": len(runs),
+                "checks": {c: status.get(c, "-") for c in CHECK_IDS},
+                "regressions": [c for c in CHECK_IDS if before.get(c) == "met" and status.get(c) != "met"],
+                "lapses_on": extra.get("lapses_on"),
+                "expiring": bool(extra.get("expiring")),
+                "every_seconds": schedule[0].every_seconds if schedule else None,
+            }
+        )
+    return sorted(rows, key=lambda r: str(r["applicant"]).lower())

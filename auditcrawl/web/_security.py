@@ -1,0 +1,78 @@
+"""The workspace's guard: an access token (a bearer header for tools, a session cookie for
+browsers), a CSRF token on every form, and response headers that keep pages inert."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+from collections.abc import Awaitable, Callable
+
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp
+
+__all__ = ["CSRF_COOKIE", "SESSION_COOKIE", "Guard", "csrf_ok", "is_loopback", "session_value"]
+
+SESSION_COOKIE = "auditcrawl_session"
+CSRF_COOKIE = "auditcrawl_csrf"
+# Pages hold text read from partner sites: no script runs, nothing loads from elsewhere.
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+OPEN_PATHS = frozenset({"/login"})
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def session_value(token: str) -> str:
+    """The session cookie's value: derived from the token, so the cookie never holds the token itself."""
+    return hmac.new(token.encode(), b"auditcrawl workspace session", hashlib.sha256).hexdigest()
+
+
+def csrf_ok(request: Request, submitted: str | None) -> bool:
+    """A form's CSRF token matches the cookie set with the form (double submit)."""
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    return bool(expected) and submitted is not None and secrets.compare_digest(expected, submitted)
+
+
+class Guard(BaseHTTPMiddleware):
+    """Every response carries the security headers; with a token, every page and API call needs it."""
+
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        super().__init__(app)
+        self.token = token
+
+    async def dispatch(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await self._authorised(request, call_next)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    async def _authorised(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if self.token is None or request.url.path in OPEN_PATHS:
+            return await call_next(request)
+        bearer = request.headers.get("authorization", "")
+        if bearer.startswith("Bearer ") and secrets.compare_digest(bearer[7:].encode(), self.token.encode()):
+            return await call_next(request)
+        cookie = request.cookies.get(SESSION_COOKIE, "")
+        if cookie and secrets.compare_digest(cookie, session_value(self.token)):
+            if request.method not in ("GET", "HEAD") and not csrf_ok(request, request.headers.get("x-csrf-token")):
+                return JSONResponse({"error": "missing or wrong CSRF token"}, status_code=403)
+            return await call_next(request)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "this workspace needs its access token (Authorization: Bearer …)"}, 401)
+        return RedirectResponse("/login", status_code=303)

@@ -1,0 +1,158 @@
+"""The web workspace served for real: uvicorn on a loopback port over a real database (SQLite and
+PostgreSQL), read through HTTP and through Chromium."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from auditcrawl.crawler import LAUNCH_ARGS
+from auditcrawl.pipeline import run_audit
+from auditcrawl.storage import Store, validate_export
+from auditcrawl.web import create_app
+
+from .conftest import make_settings
+from .sites import classic_site, without_links_to
+
+BIN = Path(sys.executable).parent / "auditcrawl"
+HOSTILE = 'Acme <script>alert("x")</script> & Co'
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def workspace(db_url: str, token: str | None = None) -> Iterator[str]:
+    """The workspace on a random loopback port, stopped at the end."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(db_url, token), host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):  # bounded: the server starts in well under a second
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "the workspace did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+async def _two_runs(serve: Any, db_url: str) -> tuple[str, str]:
+    """Two audits of one partner: the second after its practice page went missing (3.1 regresses)."""
+    server = serve(classic_site())
+    settings = make_settings(db_url)
+    async with Store(db_url) as store:
+        first = await run_audit(server.url("/"), settings, store, applicant=HOSTILE)
+        server.set_routes(without_links_to(classic_site(), "/industries/manufacturing/"))
+        second = await run_audit(server.url("/"), settings, store, applicant=HOSTILE)
+    return first.run_id, second.run_id
+
+
+async def test_pages_and_api(serve: Any, db_url: str) -> None:
+    first, second = await _two_runs(serve, db_url)
+    with workspace(db_url) as base, httpx.Client(base_url=base, timeout=30) as client:
+        runs = client.get("/api/runs").json()
+        assert [r["id"] for r in runs] == [second, first]
+        document = client.get(f"/api/runs/{second}").json()
+        validate_export(document)
+        assert document["run"]["id"] == second and document["checks"]["3.1"]["status"] != "met"
+        (partner,) = client.get("/api/partners").json()
+        assert partner["applicant"] == HOSTILE and partner["runs"] == 2 and partner["regressions"] == ["3.1"]
+        assert client.get("/api/runs/nosuchrun000").status_code == 404
+        spec = client.get("/api/openapi.json").json()
+        assert set(spec["paths"]) == {"/api/runs", "/api/runs/{run_id}", "/api/partners"}
+
+        page = client.get("/")
+        assert page.status_code == 200
+        assert "script-src" not in page.headers["content-security-policy"]  # no script may run at all
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+        assert "<script>" not in page.text and "Acme &lt;script&gt;" in page.text  # a hostile name is text
+        assert "(regressed)" in page.text
+        report = client.get(f"/runs/{second}")
+        assert report.status_code == 200 and f"/api/runs/{second}" in report.text
+        assert "<script>alert" not in report.text
+        filtered = client.get("/", params={"check": "3.1:met"})
+        assert "No partner matches." in filtered.text
+
+
+async def test_a_token_guards_every_page_and_call(serve: Any, tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path}/w.db"
+    _, second = await _two_runs(serve, db_url)
+    with workspace(db_url, token="s3cret-token") as base, httpx.Client(base_url=base, timeout=30) as client:
+        assert client.get("/api/runs").status_code == 401
+        assert client.get(f"/api/runs/{second}").status_code == 401
+        assert client.get("/api/runs", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert client.get("/api/runs", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+        page = client.get("/", follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"] == "/login"
+        # A forged sign-in without the form's CSRF token is refused, even with the right token.
+        forged = client.post("/login", data={"token": "s3cret-token"}, follow_redirects=False)
+        assert forged.status_code == 403
+        form = client.get("/login")
+        csrf = form.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        wrong = client.post("/login", data={"csrf": csrf, "token": "guess"}, follow_redirects=False)
+        assert wrong.status_code == 401
+        signed_in = client.post("/login", data={"csrf": csrf, "token": "s3cret-token"}, follow_redirects=False)
+        assert signed_in.status_code == 303
+        assert client.get("/").status_code == 200  # the session cookie now opens the pages
+
+
+def test_serve_refuses_an_open_address_without_a_token(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(BIN), "serve", "--host", "0.0.0.0", "--db", f"sqlite:///{tmp_path}/s.db"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: --host 0.0.0.0 is reachable from other machines: give --token (or AUDITCRAWL_TOKEN)"
+    )
+
+
+async def test_an_auditor_signs_in_lists_partners_and_opens_a_run_in_chromium(serve: Any, db_url: str) -> None:
+    from playwright.async_api import async_playwright
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
+    _, second = await _two_runs(serve, db_url)
+    with workspace(db_url, token="s3cret-token") as base:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
+            try:
+                page = await browser.new_page()
+                dialogs: list[str] = []
+                page.on("dialog", lambda d: dialogs.append(d.message))
+                await page.goto(f"{base}/")
+                assert page.url == f"{base}/login"
+                await page.fill("input[name=token]", "s3cret-token")
+                await page.click("button[type=submit]")
+                await page.wait_for_url(f"{base}/")
+                cells = await page.locator("#partners tbody tr td").all_inner_texts()
+                assert HOSTILE in cells[0]  # shown as text
+                await page.click(f"a[href='/runs/{second}']")
+                await page.wait_for_url(f"{base}/runs/{second}")
+                assert "website evidence" in await page.locator("h1").inner_text()
+                await page.click("nav.workspace a:first-child")
+                await page.wait_for_url(f"{base}/")
+                assert dialogs == []  # the hostile name ran no script
+            finally:
+                await browser.close()
