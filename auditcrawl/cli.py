@@ -253,6 +253,11 @@ def demo(
     report_path.parent.mkdir(parents=True, exist_ok=True)
     write_text(report_path, render_report(document))
     out.print(f"HTML report: {report_path}")
+    db_flag = "" if db is None else f" --db {db}"
+    out.print(
+        f"Web workspace: run `auditcrawl serve{db_flag}` and open "
+        f"http://127.0.0.1:8000/runs/{document['run']['id']}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
