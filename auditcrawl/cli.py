@@ -255,8 +255,7 @@ def demo(
     out.print(f"HTML report: {report_path}")
     db_flag = "" if db is None else f" --db {db}"
     out.print(
-        f"Web workspace: run `auditcrawl serve{db_flag}` and open "
-        f"http://127.0.0.1:8000/runs/{document['run']['id']}"
+        f"Web workspace: run `auditcrawl serve{db_flag}` and open http://127.0.0.1:8000/runs/{document['run']['id']}"
     )
 
 
