@@ -9,6 +9,7 @@ import typer
 
 from ._cli_common import ConfigOpt, DbOpt, app, out, run_async, settings_from
 from ._exceptions import UsageError
+from .settings import Settings
 
 __all__ = ["serve"]
 
@@ -35,9 +36,13 @@ def serve(
         raise UsageError(f"--host {host} is reachable from other machines: give --token (or AUDITCRAWL_TOKEN)")
     if not 0 < port < 65536:
         raise UsageError(f"--port: expected 1-65535, got {port}")
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings.storage.db, token), host=host, port=port, log_level="warning")
-    )
+
+    def settings_for(flags: dict[str, object]) -> Settings:
+        """A new audit's settings: defaults < config file < environment < this server's --db < the form."""
+        return settings_from(config, db=settings.storage.db, **flags)
+
+    workspace = create_app(settings.storage.db, token, settings_for)
+    server = uvicorn.Server(uvicorn.Config(workspace, host=host, port=port, log_level="warning"))
     shown = f"[{host}]" if ":" in host else host
     out.print(f"auditcrawl workspace: http://{shown}:{port}/" + (" (access token required)" if token else ""))
     run_async(server.serve())

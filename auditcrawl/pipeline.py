@@ -51,6 +51,7 @@ __all__ = [
     "archive_path",
     "audit_run",
     "inspect_urls",
+    "new_run",
     "run_audit",
     "run_notes",
     "run_status",
@@ -149,6 +150,28 @@ class BrowserScope:
         return f"outside the partner's site ({self.site.domain})"
 
 
+async def new_run(
+    home_url: str, settings: Settings, store: Store, *, applicant: str | None = None, claims_given: bool = False
+) -> Run:
+    """A run in storage, about to be crawled (by audit_run), with the settings it starts with."""
+    home = validate_url(home_url)
+    as_of = settings.audit.as_of
+    run = Run(
+        id=uuid.uuid4().hex[:12],
+        applicant=applicant,
+        home_url=home,
+        as_of=as_of,
+        options={
+            "crawl": asdict(settings.crawl),
+            "audit": {**asdict(settings.audit), "as_of": as_of.isoformat()},
+            "process": this_process(),
+            "claims_given": claims_given,
+        },
+    )
+    await store.create_run(run)
+    return run
+
+
 async def run_audit(
     home_url: str,
     settings: Settings,
@@ -163,21 +186,7 @@ async def run_audit(
     """Audit a partner's site from its home page: the run is created in storage under a new id, the
     site crawled and the three checks decided (see audit_run). Raises InvalidURLError for a home
     URL that is not absolute http(s); crawl trouble ends as notes and needs_review, not errors."""
-    home = validate_url(home_url)
-    as_of = settings.audit.as_of
-    run = Run(
-        id=uuid.uuid4().hex[:12],
-        applicant=applicant,
-        home_url=home,
-        as_of=as_of,
-        options={
-            "crawl": asdict(settings.crawl),
-            "audit": {**asdict(settings.audit), "as_of": as_of.isoformat()},
-            "process": this_process(),
-            "claims_given": claims is not None,
-        },
-    )
-    await store.create_run(run)
+    run = await new_run(home_url, settings, store, applicant=applicant, claims_given=claims is not None)
     return await audit_run(
         run, settings, store, network=network, on_progress=on_progress, claims=claims, previous=previous
     )

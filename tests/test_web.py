@@ -77,7 +77,13 @@ async def test_pages_and_api(serve: Any, db_url: str) -> None:
         assert partner["applicant"] == HOSTILE and partner["runs"] == 2 and partner["regressions"] == ["3.1"]
         assert client.get("/api/runs/nosuchrun000").status_code == 404
         spec = client.get("/api/openapi.json").json()
-        assert set(spec["paths"]) == {"/api/runs", "/api/runs/{run_id}", "/api/partners"}
+        assert set(spec["paths"]) == {
+            "/api/runs",
+            "/api/runs/{run_id}",
+            "/api/runs/{run_id}/events",
+            "/api/audits",
+            "/api/partners",
+        }
 
         page = client.get("/")
         assert page.status_code == 200
@@ -154,5 +160,68 @@ async def test_an_auditor_signs_in_lists_partners_and_opens_a_run_in_chromium(se
                 await page.click("nav.workspace a:first-child")
                 await page.wait_for_url(f"{base}/")
                 assert dialogs == []  # the hostile name ran no script
+            finally:
+                await browser.close()
+
+
+def _wait_until_finished(client: httpx.Client, run_id: str) -> dict[str, Any]:
+    """Poll the run's progress (bounded: a loopback crawl of the classic site takes seconds)."""
+    for _ in range(600):
+        events = client.get(f"/api/runs/{run_id}/events").json()
+        if events["state"] != "running":
+            return dict(events)
+        time.sleep(0.2)
+    raise AssertionError(f"run {run_id} still running: {events}")
+
+
+async def test_an_audit_started_through_the_api_runs_in_the_server(serve: Any, db_url: str) -> None:
+    site = serve(classic_site())
+    with workspace(db_url) as base, httpx.Client(base_url=base, timeout=30) as client:
+        body = {"home_url": site.url("/"), "applicant": "Acme Cloud", "delay": 0, "allow_private": True}
+        started = client.post("/api/audits", json=body)
+        assert started.status_code == 202, started.text
+        run_id = started.json()["run_id"]
+        assert _wait_until_finished(client, run_id)["state"] == "finished"
+        document = client.get(f"/api/runs/{run_id}").json()
+        validate_export(document)
+        assert [document["checks"][c]["status"] for c in ("3.1", "2.2", "3.2")] == ["met", "met", "met"]
+        # Bad input is refused field by field, and nothing starts.
+        bad = client.post("/api/audits", json={"home_url": "ftp://x", "as_of": "yesterday", "delay": "soon"})
+        assert bad.status_code == 400
+        fields = bad.json()["fields"]
+        assert set(fields) == {"home_url", "as_of", "delay"} and "ftp://x" in fields["home_url"]
+        assert len(client.get("/api/runs").json()) == 1
+        # A form post from a foreign page (no CSRF token) starts nothing.
+        forged = client.post("/audits/new", data={"home_url": site.url("/"), "allow_private": "on"})
+        assert forged.status_code == 403
+        assert len(client.get("/api/runs").json()) == 1
+
+
+async def test_an_auditor_starts_an_audit_from_the_form_and_watches_it_finish(serve: Any, db_url: str) -> None:
+    from playwright.async_api import async_playwright
+
+    site = serve(classic_site())
+    with workspace(db_url) as base:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
+            try:
+                page = await browser.new_page()
+                await page.goto(f"{base}/audits/new")
+                await page.fill("input[name=home_url]", "not a url")
+                await page.fill("input[name=as_of]", "2026-13-40")
+                await page.click("button[type=submit]")
+                errors = await page.locator(".error").all_inner_texts()
+                assert any("not an absolute http(s) URL" in e for e in errors), errors
+                assert any("as_of" in e or "date" in e for e in errors), errors
+                await page.fill("input[name=home_url]", site.url("/"))
+                await page.fill("input[name=as_of]", "2026-06-01")
+                await page.fill("input[name=applicant]", "Acme Cloud")
+                await page.fill("input[name=delay]", "0")
+                await page.check("input[name=allow_private]")
+                await page.click("button[type=submit]")
+                # The progress page refreshes itself until the crawl ends, then shows the report.
+                await page.wait_for_selector("text=website evidence", timeout=120_000)
+                statuses = await page.locator("h2 .status").all_inner_texts()
+                assert statuses and all(s.strip().lower().replace("_", " ") == "met" for s in statuses), statuses
             finally:
                 await browser.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -16,14 +16,17 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from auditcrawl._exceptions import RunNotFoundError
+from auditcrawl._exceptions import AuditcrawlError, RunNotFoundError
 from auditcrawl.overview import partner_rows, run_rows
+from auditcrawl.pipeline import validate_url
 from auditcrawl.report import render_report, templates
 from auditcrawl.rules import CHECK_IDS
+from auditcrawl.settings import Settings, load_settings
 from auditcrawl.storage import Store, build_export, validate_export
 
+from ._audits import Audits
 from ._openapi import OPENAPI
-from ._security import CSRF_COOKIE, SESSION_COOKIE, Guard, csrf_ok, session_value
+from ._security import SESSION_COOKIE, Guard, session_value
 
 __all__ = ["create_app"]
 
@@ -74,7 +77,12 @@ async def history(request: Request) -> Response:
 
 
 async def run_page(request: Request) -> Response:
-    document = await build_export(_store(request), request.path_params["run_id"])
+    run_id = request.path_params["run_id"]
+    audits: Audits = request.app.state.audits
+    if audits.running(run_id):  # refreshes itself (no script) until the crawl ends, then shows the report
+        progress = audits.progress[run_id]
+        return _page("progress.html.j2", {"title": f"Auditing: run {run_id}", "progress": progress})
+    document = await build_export(_store(request), run_id)
     return HTMLResponse(render_report(document, workspace=True))
 
 
@@ -96,25 +104,88 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(OPENAPI)
 
 
+async def _form(request: Request) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+
+
 async def login(request: Request) -> Response:
     token: str | None = request.app.state.token
     if token is None:
         return RedirectResponse("/", status_code=303)
     if request.method == "GET":
-        # One token per browser: a second GET (the favicon, redirected here) must not replace the form's.
-        csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
-        form_page = _page("login.html.j2", {"title": "Sign in", "csrf": csrf, "error": None})
-        form_page.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
-        return form_page
-    form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
-    if not csrf_ok(request, form.get("csrf")):
-        return JSONResponse({"error": "missing or wrong CSRF token"}, status_code=403)
+        return _page("login.html.j2", {"title": "Sign in", "csrf": request.state.csrf, "error": None})
+    form = await _form(request)  # the CSRF token was checked by the guard
     if not secrets.compare_digest(form.get("token", "").encode(), token.encode()):
-        again = {"title": "Sign in", "csrf": request.cookies[CSRF_COOKIE], "error": "Wrong token."}
-        return _page("login.html.j2", again, 401)
+        return _page("login.html.j2", {"title": "Sign in", "csrf": request.state.csrf, "error": "Wrong token."}, 401)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(SESSION_COOKIE, session_value(token), httponly=True, samesite="strict")
     return response
+
+
+AUDIT_FIELDS = ("as_of", "max_pages", "delay", "concurrency", "render")
+
+
+def _audit_request(values: dict[str, Any], audits: Audits) -> tuple[dict[str, Any], dict[str, str]]:
+    """The flags of a new audit, and an error message per field (checked as the CLI checks them)."""
+    flags: dict[str, Any] = {k: values[k] for k in AUDIT_FIELDS if values.get(k) not in (None, "")}
+    if values.get("allow_private") in (True, "on", "1", "true"):
+        flags["allow_private"] = True
+    errors: dict[str, str] = {}
+    try:
+        validate_url(str(values.get("home_url") or ""))
+    except AuditcrawlError as exc:
+        errors["home_url"] = str(exc)
+    for name, value in flags.items():
+        try:
+            audits.settings_for({name: value})
+        except AuditcrawlError as exc:
+            errors[name] = str(exc)
+    return flags, errors
+
+
+async def new_audit(request: Request) -> Response:
+    audits: Audits = request.app.state.audits
+    if request.method == "GET":
+        context = {"title": "New audit", "csrf": request.state.csrf, "values": {}, "errors": {}}
+        return _page("new_audit.html.j2", context)
+    values: dict[str, Any] = await _form(request)
+    flags, errors = _audit_request(values, audits)
+    if not errors:
+        try:
+            run_id = await audits.start(values["home_url"], values.get("applicant") or None, flags)
+            return RedirectResponse(f"/runs/{run_id}", status_code=303)
+        except AuditcrawlError as exc:
+            errors["form"] = str(exc)
+    context = {"title": "New audit", "csrf": request.state.csrf, "values": values, "errors": errors}
+    return _page("new_audit.html.j2", context, 400)
+
+
+async def api_new_audit(request: Request) -> Response:
+    audits: Audits = request.app.state.audits
+    try:
+        values = await request.json()
+    except ValueError:
+        return JSONResponse({"error": "the body is not JSON"}, status_code=400)
+    if not isinstance(values, dict):
+        return JSONResponse({"error": "the body must be a JSON object"}, status_code=400)
+    flags, errors = _audit_request(values, audits)
+    if errors:
+        return JSONResponse({"error": "; ".join(errors.values()), "fields": errors}, status_code=400)
+    try:
+        run_id = await audits.start(str(values["home_url"]), values.get("applicant") or None, flags)
+    except AuditcrawlError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=409)
+    return JSONResponse({"run_id": run_id, "events": f"/api/runs/{run_id}/events"}, status_code=202)
+
+
+async def run_events(request: Request) -> Response:
+    run_id = request.path_params["run_id"]
+    progress = request.app.state.audits.progress.get(run_id)
+    if progress is not None:
+        return JSONResponse(progress.as_dict())
+    run = await _store(request).get_run(run_id)
+    state = "running" if run.status == "running" else "finished"
+    return JSONResponse({"run_id": run.id, "state": state, "status": run.status, "pages_fetched": run.pages_fetched})
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -124,14 +195,24 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return _page("workspace.html.j2", {"title": f"Not found: {message}"}, 404)
 
 
-def create_app(db_url: str, token: str | None = None) -> Starlette:
-    """The workspace over one database; with a token, every page and API call needs it."""
+def create_app(
+    db_url: str, token: str | None = None, settings_for: Callable[[dict[str, Any]], Settings] | None = None
+) -> Starlette:
+    """The workspace over one database; with a token, every page and API call needs it.
+    `settings_for` makes a new audit's settings from its form's flags (default: the defaults)."""
+
+    def defaults_with(flags: dict[str, Any]) -> Settings:
+        return load_settings(None, {}, {**flags, "db": db_url})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with Store(db_url) as store:
             app.state.store = store
-            yield
+            app.state.audits = Audits(store, settings_for or defaults_with)
+            try:
+                yield
+            finally:
+                await app.state.audits.stop()
 
     routes = [
         Route("/", partners),
@@ -142,6 +223,9 @@ def create_app(db_url: str, token: str | None = None) -> Starlette:
         Route("/api/partners", api_partners),
         Route("/api/openapi.json", openapi),
         Route("/login", login, methods=["GET", "POST"]),
+        Route("/audits/new", new_audit, methods=["GET", "POST"]),
+        Route("/api/audits", api_new_audit, methods=["POST"]),
+        Route("/api/runs/{run_id}/events", run_events),
     ]
     app = Starlette(
         routes=routes,

@@ -40,6 +40,42 @@ OPENAPI: dict[str, Any] = {
         "/api/runs/{run_id}": _get(
             "A run's JSON export (schema_version 1, as `auditcrawl export`)", {"type": "object"}, [_RUN_ID]
         ),
+        "/api/runs/{run_id}/events": _get(
+            "A run's progress: state (running, finished, failed), pages fetched and queued, the URL being fetched",
+            {"type": "object"},
+            [_RUN_ID],
+        ),
+        "/api/audits": {
+            "post": {
+                "summary": "Start an audit (crawled in the server process); answers with its run id at once",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        _JSON: {
+                            "schema": {
+                                "type": "object",
+                                "required": ["home_url"],
+                                "properties": {
+                                    "home_url": {"type": "string"},
+                                    "applicant": {"type": "string"},
+                                    "as_of": {"type": "string", "format": "date"},
+                                    "max_pages": {"type": "integer"},
+                                    "delay": {"type": "number"},
+                                    "concurrency": {"type": "integer"},
+                                    "render": {"enum": ["auto", "never", "always"]},
+                                    "allow_private": {"type": "boolean"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "202": {"description": "started: run_id and the events URL"},
+                    "400": {"description": "bad input: error, and a message per field"},
+                    "409": {"description": "the partner is being audited already"},
+                },
+            }
+        },
         "/api/partners": _get(
             "Applicants and partners with their latest verdicts, regressions and 3.2 lapse dates",
             {"type": "array", "items": {"type": "object"}},

@@ -8,6 +8,7 @@ import hmac
 import ipaddress
 import secrets
 from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qs
 
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
@@ -48,14 +49,23 @@ def csrf_ok(request: Request, submitted: str | None) -> bool:
 
 
 class Guard(BaseHTTPMiddleware):
-    """Every response carries the security headers; with a token, every page and API call needs it."""
+    """Every response carries the security headers; every browser gets a CSRF token (a cookie,
+    and `request.state.csrf` for forms); with an access token, every page and API call needs it.
+
+    A request that changes something must be one a foreign page cannot forge: it carries the
+    bearer token, or it is JSON (browsers send JSON across sites only after a CORS check this
+    server never passes), or it carries the CSRF token of this browser in its form or header."""
 
     def __init__(self, app: ASGIApp, token: str | None) -> None:
         super().__init__(app)
         self.token = token
 
     async def dispatch(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        known = request.cookies.get(CSRF_COOKIE)
+        request.state.csrf = known or secrets.token_urlsafe(24)
         response = await self._authorised(request, call_next)
+        if known is None:
+            response.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict")
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -63,16 +73,28 @@ class Guard(BaseHTTPMiddleware):
         return response
 
     async def _authorised(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if self.token is None or request.url.path in OPEN_PATHS:
-            return await call_next(request)
         bearer = request.headers.get("authorization", "")
-        if bearer.startswith("Bearer ") and secrets.compare_digest(bearer[7:].encode(), self.token.encode()):
-            return await call_next(request)
-        cookie = request.cookies.get(SESSION_COOKIE, "")
-        if cookie and secrets.compare_digest(cookie, session_value(self.token)):
-            if request.method not in ("GET", "HEAD") and not csrf_ok(request, request.headers.get("x-csrf-token")):
-                return JSONResponse({"error": "missing or wrong CSRF token"}, status_code=403)
-            return await call_next(request)
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": "this workspace needs its access token (Authorization: Bearer …)"}, 401)
-        return RedirectResponse("/login", status_code=303)
+        if self.token is not None and bearer.startswith("Bearer "):
+            if secrets.compare_digest(bearer[7:].encode(), self.token.encode()):
+                return await call_next(request)
+            return JSONResponse({"error": "wrong access token"}, status_code=401)
+        signed_in = self.token is None or secrets.compare_digest(
+            request.cookies.get(SESSION_COOKIE, ""), session_value(self.token)
+        )
+        if not signed_in and request.url.path not in OPEN_PATHS:
+            if request.url.path.startswith("/api/"):
+                return JSONResponse({"error": "this workspace needs its access token (Authorization: Bearer …)"}, 401)
+            return RedirectResponse("/login", status_code=303)
+        if request.method not in ("GET", "HEAD") and not await _unforgeable(request):
+            return JSONResponse({"error": "missing or wrong CSRF token"}, status_code=403)
+        return await call_next(request)
+
+
+async def _unforgeable(request: Request) -> bool:
+    if request.headers.get("content-type", "").split(";")[0].strip() == "application/json":
+        return True
+    if csrf_ok(request, request.headers.get("x-csrf-token")):
+        return True
+    form = parse_qs((await request.body()).decode("utf-8", "replace"))  # the body stays readable downstream
+    submitted = form.get("csrf")
+    return csrf_ok(request, submitted[0] if submitted else None)
