@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,12 +14,10 @@ from rich.text import Text
 from auditcrawl.rules import diff_runs
 from auditcrawl.storage import (
     Store,
-    add_schedule,
     due_schedules,
     get_partner,
     list_schedules,
     remove_schedule,
-    upsert_partner,
 )
 
 from ._cli_common import (
@@ -44,25 +40,15 @@ from ._cli_common import (
 from ._exceptions import UsageError
 from ._terminal import STATUS_STYLE, print_runs
 from .claims import load_claims
-from .overview import run_rows
+from .overview import run_rows, schedule_rows
 from .pipeline import validate_url
-from .rechecks import REGRESSION_EXIT_CODE, RecheckOutcome, recheck_partner
+from .rechecks import REGRESSION_EXIT_CODE, RecheckOutcome, parse_every, recheck_partner, schedule_recheck
 from .settings import OPTION_FIELDS
 
-__all__ = ["parse_every"]
+__all__: list[str] = []  # commands only (registered on the app)
 
 schedule_app = typer.Typer(help="Rechecks of approved partners on a schedule.", no_args_is_help=True)
 app.add_typer(schedule_app, name="schedule")
-
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-def parse_every(text: str) -> int:
-    """'30d', '12h', '90m', '45s', '2w' -> seconds."""
-    m = re.fullmatch(r"\s*(\d+)\s*([smhdw])\s*", text.lower())
-    if m is None or int(m.group(1)) == 0:
-        raise UsageError(f"--every: expected a number and a unit (s, m, h, d, w), like 30d; got {text!r}")
-    return int(m.group(1)) * _UNITS[m.group(2)]
 
 
 def _flags(**given: Any) -> dict[str, Any]:
@@ -105,31 +91,13 @@ def schedule_add(
     )
     settings = settings_from(config, db=db, **options)  # checks the values now, not at the first recheck
 
-    async def add(store: Store) -> int:
-        claimed = dataclasses.asdict(claims) if claims else None
-        partner = await upsert_partner(store, applicant, home, status="approved", webhook=webhook, claims=claimed)
-        schedule = await add_schedule(store, partner, seconds, options)
-        assert schedule.id is not None
-        return schedule.id
-
-    schedule_id = with_store(settings, add)
+    schedule_id = with_store(
+        settings,
+        lambda store: schedule_recheck(
+            store, applicant, home, seconds, webhook=webhook, options=options, claims=claims
+        ),
+    )
     out.print(f"schedule {schedule_id}: {applicant} ({home}) every {every}")
-
-
-async def _schedule_rows(store: Store) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": s.id,
-            "applicant": p.name,
-            "home_url": p.home_url,
-            "every_seconds": s.every_seconds,
-            "webhook": p.webhook,
-            "options": s.options,
-            "status": p.status,
-            "created_at": s.created_at.isoformat(),
-        }
-        for s, p in await list_schedules(store)
-    ]
 
 
 @schedule_app.command("list")
@@ -139,7 +107,7 @@ def schedule_list(
     config: ConfigOpt = None,
 ) -> None:
     """List schedules with the options each was added with."""
-    rows = with_store(settings_from(config, db=db), _schedule_rows)
+    rows = with_store(settings_from(config, db=db), schedule_rows)
     if as_json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return

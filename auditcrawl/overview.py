@@ -8,7 +8,7 @@ from typing import Any
 from auditcrawl.rules import CHECK_IDS, THOUGHT_LEADERSHIP
 from auditcrawl.storage import Store, list_schedules
 
-__all__ = ["partner_rows", "run_rows"]
+__all__ = ["partner_rows", "run_rows", "schedule_rows"]
 
 
 async def run_rows(store: Store, applicant: str | None) -> list[dict[str, Any]]:
@@ -65,3 +65,20 @@ async def partner_rows(store: Store) -> list[dict[str, Any]]:
             }
         )
     return sorted(rows, key=lambda r: str(r["applicant"]).lower())
+
+
+async def schedule_rows(store: Store) -> list[dict[str, Any]]:
+    """Every schedule with its partner and the crawl options it was added with."""
+    return [
+        {
+            "id": s.id,
+            "applicant": p.name,
+            "home_url": p.home_url,
+            "every_seconds": s.every_seconds,
+            "webhook": p.webhook,
+            "options": s.options,
+            "status": p.status,
+            "created_at": s.created_at.isoformat(),
+        }
+        for s, p in await list_schedules(store)
+    ]

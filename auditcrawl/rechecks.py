@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,17 +15,22 @@ from auditcrawl.storage import (
     Store,
     acquire_lock,
     add_alert,
+    add_schedule,
     build_export,
     latest_run,
     load_previous,
     release_lock,
+    upsert_partner,
 )
 
+from ._exceptions import UsageError
 from .alerts import deliver_pending
 from .pipeline import run_audit
 from .settings import Settings
 
-__all__ = ["REGRESSION_EXIT_CODE", "RecheckOutcome", "recheck_partner"]
+__all__ = ["REGRESSION_EXIT_CODE", "RecheckOutcome", "parse_every", "recheck_partner", "schedule_recheck"]
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 log = logging.getLogger(__name__)
 
@@ -99,3 +106,30 @@ async def recheck_partner(
         await release_lock(store, partner.id)
     outcome.alerts = await deliver_pending(store, settings.crawl.user_agent)
     return outcome
+
+
+def parse_every(text: str) -> int:
+    """'30d', '12h', '90m', '45s', '2w' -> seconds."""
+    m = re.fullmatch(r"\s*(\d+)\s*([smhdw])\s*", text.lower())
+    if m is None or int(m.group(1)) == 0:
+        raise UsageError(f"--every: expected a number and a unit (s, m, h, d, w), like 30d; got {text!r}")
+    return int(m.group(1)) * _UNITS[m.group(2)]
+
+
+async def schedule_recheck(
+    store: Store,
+    applicant: str,
+    home_url: str,
+    every_seconds: int,
+    *,
+    webhook: str | None = None,
+    options: dict[str, Any] | None = None,
+    claims: Claims | None = None,
+) -> int:
+    """Approve a partner and recheck it every interval with these crawl options (a partner has one
+    schedule: adding again changes it). Returns the schedule's id."""
+    claimed = dataclasses.asdict(claims) if claims else None
+    partner = await upsert_partner(store, applicant, home_url, status="approved", webhook=webhook, claims=claimed)
+    schedule = await add_schedule(store, partner, every_seconds, options or {})
+    assert schedule.id is not None
+    return schedule.id

@@ -6,7 +6,7 @@ import base64
 import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
@@ -60,6 +60,7 @@ def templates() -> Environment:
     env = Environment(loader=PackageLoader("auditcrawl", "templates"), autoescape=select_autoescape(["html", "j2"]))
     env.filters["short_path"] = short_path
     env.globals["link"] = link
+    env.filters["path_segment"] = lambda value: quote(str(value), safe="")  # a name as one URL path segment
     return env
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from auditcrawl._cli_rechecks import parse_every
+from auditcrawl.rechecks import parse_every
 from auditcrawl.scheduler import JOB_PREFIX
 from auditcrawl.siteserver import Page
 from auditcrawl.storage import sync_url, validate_export

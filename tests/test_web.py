@@ -225,3 +225,47 @@ async def test_an_auditor_starts_an_audit_from_the_form_and_watches_it_finish(se
                 assert statuses and all(s.strip().lower().replace("_", " ") == "met" for s in statuses), statuses
             finally:
                 await browser.close()
+
+
+async def test_an_auditor_compares_two_runs_and_manages_a_schedule_in_chromium(serve: Any, db_url: str) -> None:
+    from playwright.async_api import async_playwright
+
+    first, second = await _two_runs(serve, db_url)
+    with workspace(db_url) as base:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
+            try:
+                page = await browser.new_page()
+                await page.goto(f"{base}/")
+                await page.click("#partners tbody tr td a")  # the partner's runs
+                await page.wait_for_selector("#chart")
+                assert await page.locator("#chart rect").count() == 6  # two runs, three checks
+                await page.select_option("select[name=from]", first)
+                await page.select_option("select[name=to]", second)
+                await page.click("#compare button")
+                await page.wait_for_selector("#changes")
+                row = await page.locator("#changes tr.regressed").first.inner_text()
+                assert row.startswith("3.1") and "(regression)" in row
+
+                await page.goto(f"{base}/schedules")
+                await page.fill("form.add input[name=applicant]", "Fabrikam")
+                await page.fill("form.add input[name=home_url]", "https://www.fabrikam.example/")
+                await page.fill("form.add input[name=every]", "fortnightly")
+                await page.click("form.add button")
+                assert "--every: expected a number and a unit" in await page.locator(".error").first.inner_text()
+                await page.fill("form.add input[name=every]", "14d")
+                await page.click("form.add button")
+                await page.wait_for_selector("#schedules")
+                assert await page.locator("#schedules input[name=every]").input_value() == "2w"
+                await page.fill("#schedules input[name=every]", "30d")  # change it
+                await page.click("#schedules form.change button")
+                await page.wait_for_selector("#schedules")
+                assert await page.locator("#schedules input[name=every]").input_value() == "30d"
+                await page.click("#schedules button[aria-label^='remove']")
+                await page.wait_for_selector("text=No partner is rechecked on a schedule yet.")
+            finally:
+                await browser.close()
+    cli = subprocess.run(
+        [str(BIN), "schedule", "list", "--json", "--db", db_url], capture_output=True, text=True, timeout=60
+    )
+    assert cli.returncode == 0 and cli.stdout.strip() == "[]"  # the command line sees the same database

@@ -17,12 +17,13 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from auditcrawl._exceptions import AuditcrawlError, RunNotFoundError
-from auditcrawl.overview import partner_rows, run_rows
+from auditcrawl.overview import partner_rows, run_rows, schedule_rows
 from auditcrawl.pipeline import validate_url
+from auditcrawl.rechecks import parse_every, schedule_recheck
 from auditcrawl.report import render_report, templates
-from auditcrawl.rules import CHECK_IDS
+from auditcrawl.rules import CHECK_IDS, diff_runs
 from auditcrawl.settings import Settings, load_settings
-from auditcrawl.storage import Store, build_export, validate_export
+from auditcrawl.storage import Store, build_export, remove_schedule, validate_export
 
 from ._audits import Audits
 from ._openapi import OPENAPI
@@ -30,6 +31,7 @@ from ._security import SESSION_COOKIE, Guard, session_value
 
 __all__ = ["create_app"]
 
+COLOURS = {"met": "#1a7f37", "needs_review": "#bf8700", "not_met": "#cf222e"}
 CHECK_FILTERS = [
     (f"{c}:{s}", f"{c} {s.replace('_', ' ')}") for c in CHECK_IDS for s in ("met", "not_met", "needs_review")
 ]
@@ -73,7 +75,75 @@ async def history(request: Request) -> Response:
     runs = await run_rows(_store(request), name)
     if not runs:
         raise HTTPException(404, f"no runs for {name!r}")
-    return _page("history.html.j2", {"title": f"{runs[0]['applicant']}: runs", "runs": runs})
+    context = {"title": f"{runs[0]['applicant']}: runs", "runs": runs, "chart": runs[::-1], "colours": COLOURS}
+    return _page("history.html.j2", context)
+
+
+async def diff(request: Request) -> Response:
+    """The same comparison as `auditcrawl diff RUN_A RUN_B`."""
+    store = _store(request)
+    before = await build_export(store, request.query_params.get("from", ""))
+    after = await build_export(store, request.query_params.get("to", ""))
+    result = diff_runs(before, after)
+    return _page(
+        "diff.html.j2", {"title": f"Changes: {after['run']['applicant'] or after['run']['home_url']}", "result": result}
+    )
+
+
+def _every(seconds: int) -> str:
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+async def schedules(request: Request) -> Response:
+    audits: Audits = request.app.state.audits
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = await _form(request)
+        flags, errors = _audit_request(values, audits)
+        for name, check in (("every", parse_every), ("webhook", validate_url)):
+            if values.get(name):
+                try:
+                    check(values[name])
+                except AuditcrawlError as exc:
+                    errors[name] = str(exc)
+        if not values.get("every"):
+            errors["every"] = "give an interval, like 30d"
+        if not values.get("applicant"):
+            errors["applicant"] = "give the partner's name"
+        if not errors:
+            await schedule_recheck(
+                _store(request),
+                values["applicant"],
+                validate_url(values["home_url"]),
+                parse_every(values["every"]),
+                webhook=values.get("webhook") or None,
+                options=flags,
+            )
+            return RedirectResponse("/schedules", status_code=303)
+    rows = await schedule_rows(_store(request))
+    for row in rows:
+        row["every"] = _every(row["every_seconds"])
+        row["options_text"] = ", ".join(f"{k} {v}" for k, v in sorted(row["options"].items())) or "defaults"
+    context = {
+        "title": "Scheduled rechecks",
+        "rows": rows,
+        "csrf": request.state.csrf,
+        "values": values,
+        "errors": errors,
+    }
+    return _page("schedules.html.j2", context, 400 if errors else 200)
+
+
+async def remove_schedule_page(request: Request) -> Response:
+    try:
+        await remove_schedule(_store(request), int(request.path_params["schedule_id"]))
+    except (AuditcrawlError, ValueError) as exc:
+        raise HTTPException(404, str(exc)) from None
+    return RedirectResponse("/schedules", status_code=303)
 
 
 async def run_page(request: Request) -> Response:
@@ -216,7 +286,7 @@ def create_app(
 
     routes = [
         Route("/", partners),
-        Route("/partners/{name}", history),
+        Route("/partners/{name:path}", history),  # a partner's name may hold a slash
         Route("/runs/{run_id}", run_page),
         Route("/api/runs", api_runs),
         Route("/api/runs/{run_id}", api_run),
@@ -226,6 +296,9 @@ def create_app(
         Route("/audits/new", new_audit, methods=["GET", "POST"]),
         Route("/api/audits", api_new_audit, methods=["POST"]),
         Route("/api/runs/{run_id}/events", run_events),
+        Route("/diff", diff),
+        Route("/schedules", schedules, methods=["GET", "POST"]),
+        Route("/schedules/{schedule_id}/remove", remove_schedule_page, methods=["POST"]),
     ]
     app = Starlette(
         routes=routes,
