@@ -13,7 +13,7 @@ from auditcrawl.rules import Claims, PageFacts, find_facts
 
 from ._exceptions import InputFileError
 
-__all__ = ["EVIDENCE_HOSTS", "fetch_claimed", "load_claims"]
+__all__ = ["EVIDENCE_HOSTS", "fetch_claimed", "load_claims", "parse_claims"]
 
 FIELDS = ("landing_page", "case_studies", "thought_leadership")
 # Hosts where AWS publishes partner case studies: a claimed case study may live there.
@@ -41,9 +41,14 @@ def load_claims(path: Path, home_url: str) -> Claims:
         raise InputFileError(f"{name}: claims file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputFileError(f"{name}: cannot read claims file ({getattr(exc, 'strerror', None) or exc})") from None
+    return parse_claims(text, name, home_url)
+
+
+def parse_claims(text: str, name: str, home_url: str) -> Claims:
+    """Check the text of a claims file called `name` (TOML when it ends in .toml, else JSON)."""
     data: Any
     try:
-        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+        data = tomllib.loads(text) if name.lower().endswith(".toml") else json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputFileError(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except tomllib.TOMLDecodeError as exc:

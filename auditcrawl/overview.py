@@ -3,10 +3,12 @@ Shared by the command line (`runs`, `history`) and the web workspace."""
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from auditcrawl.rules import CHECK_IDS, THOUGHT_LEADERSHIP
-from auditcrawl.storage import Store, list_schedules
+from auditcrawl.storage import Schedule, Store, list_schedules
 
 __all__ = ["partner_rows", "run_rows", "schedule_rows"]
 
@@ -29,6 +31,13 @@ async def run_rows(store: Store, applicant: str | None) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _next_recheck(schedule: Schedule, now: datetime | None = None) -> datetime:
+    """The schedule's next run: its start plus the first whole number of intervals after now."""
+    now = now or datetime.now(UTC)
+    intervals = max(1, math.ceil((now - schedule.created_at) / timedelta(seconds=schedule.every_seconds)))
+    return schedule.created_at + intervals * timedelta(seconds=schedule.every_seconds)
 
 
 async def partner_rows(store: Store) -> list[dict[str, Any]]:
@@ -62,8 +71,27 @@ async def partner_rows(store: Store) -> list[dict[str, Any]]:
                 "lapses_on": extra.get("lapses_on"),
                 "expiring": bool(extra.get("expiring")),
                 "every_seconds": schedule[0].every_seconds if schedule else None,
+                "next_recheck": _next_recheck(schedule[0]).isoformat(timespec="minutes") if schedule else None,
             }
         )
+    for key, (plan, partner) in schedules.items():  # approved, and not audited yet
+        if key not in by_name:
+            rows.append(
+                {
+                    "applicant": partner.name,
+                    "home_url": partner.home_url,
+                    "status": partner.status,
+                    "last_run": None,
+                    "last_audit": None,
+                    "runs": 0,
+                    "checks": dict.fromkeys(CHECK_IDS, "-"),
+                    "regressions": [],
+                    "lapses_on": None,
+                    "expiring": False,
+                    "every_seconds": plan.every_seconds,
+                    "next_recheck": _next_recheck(plan).isoformat(timespec="minutes"),
+                }
+            )
     return sorted(rows, key=lambda r: str(r["applicant"]).lower())
 
 

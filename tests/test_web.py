@@ -3,6 +3,7 @@ PostgreSQL), read through HTTP and through Chromium."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -257,6 +258,10 @@ async def test_an_auditor_compares_two_runs_and_manages_a_schedule_in_chromium(s
                 await page.click("form.add button")
                 await page.wait_for_selector("#schedules")
                 assert await page.locator("#schedules input[name=every]").input_value() == "2w"
+                await page.goto(f"{base}/")  # the approved partner is listed before its first audit
+                fabrikam = await page.locator("#partners tr", has_text="Fabrikam").inner_text()
+                assert "approved" in fabrikam and "every 14.0 days, next" in fabrikam and "not audited yet" in fabrikam
+                await page.goto(f"{base}/schedules")
                 await page.fill("#schedules input[name=every]", "30d")  # change it
                 await page.click("#schedules form.change button")
                 await page.wait_for_selector("#schedules")
@@ -269,3 +274,27 @@ async def test_an_auditor_compares_two_runs_and_manages_a_schedule_in_chromium(s
         [str(BIN), "schedule", "list", "--json", "--db", db_url], capture_output=True, text=True, timeout=60
     )
     assert cli.returncode == 0 and cli.stdout.strip() == "[]"  # the command line sees the same database
+
+
+async def test_a_new_audit_takes_the_applicants_claims_file(serve: Any, db_url: str) -> None:
+    site = serve(classic_site())
+    home = site.url("/")
+    with workspace(db_url) as base, httpx.Client(base_url=base, timeout=30) as client:
+        form = client.get("/audits/new").text
+        csrf = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        fields = {"csrf": csrf, "home_url": home, "as_of": "2026-06-01", "delay": "0", "allow_private": "on"}
+        bad = client.post("/audits/new", data=fields, files={"claims": ("claims.json", b'{"landing": 1}')})
+        assert bad.status_code == 400 and "claims.json: unknown field &#39;landing&#39;" in bad.text
+        assert client.get("/api/runs").json() == []  # nothing started
+        claims = {"case_studies": [site.url("/case-studies/contoso-predictive-maintenance/")]}
+        started = client.post(
+            "/audits/new",
+            data=fields,
+            files={"claims": ("claims.json", json.dumps(claims).encode())},
+            follow_redirects=False,
+        )
+        assert started.status_code == 303, started.text
+        run_id = started.headers["location"].rsplit("/", 1)[1]
+        assert _wait_until_finished(client, run_id)["state"] == "finished"
+        document = client.get(f"/api/runs/{run_id}").json()
+        assert [c["verdict"] for c in document["claims"]] == ["ok"]

@@ -7,7 +7,7 @@ import contextlib
 import secrets
 from collections.abc import AsyncIterator, Callable
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from auditcrawl._exceptions import AuditcrawlError, RunNotFoundError
+from auditcrawl.claims import parse_claims
 from auditcrawl.overview import partner_rows, run_rows, schedule_rows
 from auditcrawl.pipeline import validate_url
 from auditcrawl.rechecks import parse_every, schedule_recheck
@@ -27,7 +28,7 @@ from auditcrawl.storage import Store, build_export, remove_schedule, validate_ex
 
 from ._audits import Audits
 from ._openapi import OPENAPI
-from ._security import SESSION_COOKIE, Guard, session_value
+from ._security import SESSION_COOKIE, Guard, read_form, session_value
 
 __all__ = ["create_app"]
 
@@ -55,7 +56,7 @@ def _filtered(rows: list[dict[str, Any]], q: str, status: str, check: str, sort:
         check_id, verdict = check.split(":", 1)
         rows = [r for r in rows if r["checks"].get(check_id) == verdict]
     if sort == "last_audit":
-        rows = sorted(rows, key=lambda r: str(r["last_audit"]), reverse=True)
+        rows = sorted(rows, key=lambda r: str(r["last_audit"] or ""), reverse=True)
     return rows
 
 
@@ -102,7 +103,7 @@ async def schedules(request: Request) -> Response:
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values = await _form(request)
+        values, _ = await read_form(request)
         flags, errors = _audit_request(values, audits)
         for name, check in (("every", parse_every), ("webhook", validate_url)):
             if values.get(name):
@@ -139,6 +140,7 @@ async def schedules(request: Request) -> Response:
 
 
 async def remove_schedule_page(request: Request) -> Response:
+    await read_form(request)  # checks the CSRF token
     try:
         await remove_schedule(_store(request), int(request.path_params["schedule_id"]))
     except (AuditcrawlError, ValueError) as exc:
@@ -174,17 +176,13 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(OPENAPI)
 
 
-async def _form(request: Request) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
-
-
 async def login(request: Request) -> Response:
     token: str | None = request.app.state.token
     if token is None:
         return RedirectResponse("/", status_code=303)
     if request.method == "GET":
         return _page("login.html.j2", {"title": "Sign in", "csrf": request.state.csrf, "error": None})
-    form = await _form(request)  # the CSRF token was checked by the guard
+    form, _ = await read_form(request)
     if not secrets.compare_digest(form.get("token", "").encode(), token.encode()):
         return _page("login.html.j2", {"title": "Sign in", "csrf": request.state.csrf, "error": "Wrong token."}, 401)
     response = RedirectResponse("/", status_code=303)
@@ -218,11 +216,21 @@ async def new_audit(request: Request) -> Response:
     if request.method == "GET":
         context = {"title": "New audit", "csrf": request.state.csrf, "values": {}, "errors": {}}
         return _page("new_audit.html.j2", context)
-    values: dict[str, Any] = await _form(request)
+    values, files = await read_form(request)
     flags, errors = _audit_request(values, audits)
+    claims = None
+    if "claims" in files and "home_url" not in errors:
+        upload = files["claims"]
+        try:
+            text = (await upload.read()).decode("utf-8")
+            claims = parse_claims(text, upload.filename or "claims", validate_url(values["home_url"]))
+        except UnicodeDecodeError:
+            errors["claims"] = f"{upload.filename}: not UTF-8 text"
+        except AuditcrawlError as exc:
+            errors["claims"] = str(exc)
     if not errors:
         try:
-            run_id = await audits.start(values["home_url"], values.get("applicant") or None, flags)
+            run_id = await audits.start(values["home_url"], values.get("applicant") or None, flags, claims)
             return RedirectResponse(f"/runs/{run_id}", status_code=303)
         except AuditcrawlError as exc:
             errors["form"] = str(exc)
@@ -265,6 +273,10 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return _page("workspace.html.j2", {"title": f"Not found: {message}"}, 404)
 
 
+async def _forbidden(request: Request, exc: Exception) -> Response:
+    return JSONResponse({"error": str(exc.detail) if isinstance(exc, HTTPException) else str(exc)}, status_code=403)
+
+
 def create_app(
     db_url: str, token: str | None = None, settings_for: Callable[[dict[str, Any]], Settings] | None = None
 ) -> Starlette:
@@ -304,7 +316,7 @@ def create_app(
         routes=routes,
         lifespan=lifespan,
         middleware=[Middleware(Guard, token=token)],
-        exception_handlers={RunNotFoundError: _not_found, 404: _not_found},
+        exception_handlers={RunNotFoundError: _not_found, 404: _not_found, 403: _forbidden},
     )
     app.state.token = token
     return app

@@ -12,6 +12,7 @@ from typing import Any
 
 from auditcrawl._exceptions import AuditcrawlError
 from auditcrawl.pipeline import audit_run, new_run
+from auditcrawl.rules import Claims
 from auditcrawl.settings import Settings
 from auditcrawl.storage import Store, acquire_lock, release_lock, upsert_partner
 
@@ -50,7 +51,9 @@ class Audits:
         self.progress: dict[str, Progress] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def start(self, home_url: str, applicant: str | None, flags: dict[str, Any]) -> str:
+    async def start(
+        self, home_url: str, applicant: str | None, flags: dict[str, Any], claims: Claims | None = None
+    ) -> str:
         """Create the run and start its crawl; raises AuditcrawlError (one line) for bad input."""
         settings = self.settings_for(flags)
         partner_id: int | None = None
@@ -61,24 +64,27 @@ class Audits:
                 raise AuditcrawlError(f"{applicant} is being audited already: wait for that crawl to finish")
             partner_id = partner.id
         try:
-            run = await new_run(home_url, settings, self.store, applicant=applicant)
+            run = await new_run(home_url, settings, self.store, applicant=applicant, claims_given=claims is not None)
         except BaseException:
             if partner_id is not None:
                 await release_lock(self.store, partner_id)
             raise
         progress = self.progress[run.id] = Progress(run.id)
-        task = asyncio.create_task(self._crawl(run.id, settings, progress, partner_id), name=f"audit {run.id}")
+        crawl = self._crawl(run.id, settings, progress, partner_id, claims)
+        task = asyncio.create_task(crawl, name=f"audit {run.id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return run.id
 
-    async def _crawl(self, run_id: str, settings: Settings, progress: Progress, partner_id: int | None) -> None:
+    async def _crawl(
+        self, run_id: str, settings: Settings, progress: Progress, partner_id: int | None, claims: Claims | None
+    ) -> None:
         def update(fetched: int, queued: int, url: str) -> None:
             progress.pages_fetched, progress.queued, progress.url = fetched, queued, url
 
         try:
             run = await self.store.get_run(run_id)
-            report = await audit_run(run, settings, self.store, on_progress=update)
+            report = await audit_run(run, settings, self.store, on_progress=update, claims=claims)
             progress.pages_fetched = report.outcome.pages_fetched
         except asyncio.CancelledError:
             progress.error = "the server stopped: the run is partial and can be resumed (crawl --resume)"
