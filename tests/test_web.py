@@ -3,12 +3,14 @@ PostgreSQL), read through HTTP and through Chromium."""
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 import subprocess
 import sys
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,10 +26,11 @@ from auditcrawl.storage import Store, validate_export
 from auditcrawl.web import create_app
 
 from .conftest import make_settings
-from .sites import classic_site, without_links_to
+from .sites import classic_site, page, without_links_to
 
 BIN = Path(sys.executable).parent / "auditcrawl"
 HOSTILE = 'Acme <script>alert("x")</script> & Co'
+HOSTILE_TITLE = "Fabrikam <img src=x onerror=alert(1)> moves Siemens Teamcenter PLM to AWS"
 
 
 def _free_port() -> int:
@@ -57,11 +60,19 @@ def workspace(db_url: str, token: str | None = None) -> Iterator[str]:
 
 async def _two_runs(serve: Any, db_url: str) -> tuple[str, str]:
     """Two audits of one partner: the second after its practice page went missing (3.1 regresses)."""
-    server = serve(classic_site())
+    hostile_case = page(
+        HOSTILE_TITLE,
+        """<article><h1>Customer story: Fabrikam</h1><p>Fabrikam migrated its PLM system, Siemens Teamcenter, to
+        Amazon EC2 and Amazon FSx; the bill of materials flows to the MES.</p></article>""",
+    )
+    server = serve(classic_site(**{"/case-studies/fabrikam-plm/": hostile_case}))
     settings = make_settings(db_url)
     async with Store(db_url) as store:
         first = await run_audit(server.url("/"), settings, store, applicant=HOSTILE)
-        server.set_routes(without_links_to(classic_site(), "/industries/manufacturing/"))
+        changed = without_links_to(
+            classic_site(**{"/case-studies/fabrikam-plm/": hostile_case}), "/industries/manufacturing/"
+        )
+        server.set_routes(changed)
         second = await run_audit(server.url("/"), settings, store, applicant=HOSTILE)
     return first.run_id, second.run_id
 
@@ -94,6 +105,10 @@ async def test_pages_and_api(serve: Any, db_url: str) -> None:
         assert "(regressed)" in page.text
         report = client.get(f"/runs/{second}")
         assert report.status_code == 200 and f"/api/runs/{second}" in report.text
+        bundle = client.get(f"/runs/{second}/bundle.zip")
+        assert bundle.status_code == 200 and bundle.headers["content-type"] == "application/zip"
+        with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
+            assert {"export.json", "report.html", "manifest.json"} <= set(archive.namelist())
         assert "<script>alert" not in report.text
         filtered = client.get("/", params={"check": "3.1:met"})
         assert "No partner matches." in filtered.text
@@ -158,6 +173,8 @@ async def test_an_auditor_signs_in_lists_partners_and_opens_a_run_in_chromium(se
                 await page.click(f"a[href='/runs/{second}']")
                 await page.wait_for_url(f"{base}/runs/{second}")
                 assert "website evidence" in await page.locator("h1").inner_text()
+                assert HOSTILE_TITLE in await page.locator("body").inner_text()  # a hostile page title, as text
+                assert await page.locator("img[src=x]").count() == 0
                 await page.click("nav.workspace a:first-child")
                 await page.wait_for_url(f"{base}/")
                 assert dialogs == []  # the hostile name ran no script

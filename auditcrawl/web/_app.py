@@ -3,20 +3,26 @@ same database as the command line."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import secrets
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from auditcrawl._exceptions import AuditcrawlError, RunNotFoundError
+from auditcrawl.bundle import write_bundle
 from auditcrawl.claims import parse_claims
 from auditcrawl.overview import partner_rows, run_rows, schedule_rows
 from auditcrawl.pipeline import validate_url
@@ -156,6 +162,17 @@ async def run_page(request: Request) -> Response:
         return _page("progress.html.j2", {"title": f"Auditing: run {run_id}", "progress": progress})
     document = await build_export(_store(request), run_id)
     return HTMLResponse(render_report(document, workspace=True))
+
+
+async def run_bundle(request: Request) -> Response:
+    """The evidence bundle (as `auditcrawl bundle`), written to a temporary file and sent."""
+    document = await build_export(_store(request), request.path_params["run_id"])
+    folder = Path(tempfile.mkdtemp(prefix="auditcrawl-bundle-"))
+    target = folder / f"auditcrawl-{document['run']['id']}.zip"
+    await asyncio.to_thread(write_bundle, document, render_report(document), target)
+    return FileResponse(
+        target, media_type="application/zip", filename=target.name, background=BackgroundTask(shutil.rmtree, folder)
+    )
 
 
 async def api_runs(request: Request) -> Response:
@@ -300,6 +317,7 @@ def create_app(
         Route("/", partners),
         Route("/partners/{name:path}", history),  # a partner's name may hold a slash
         Route("/runs/{run_id}", run_page),
+        Route("/runs/{run_id}/bundle.zip", run_bundle),
         Route("/api/runs", api_runs),
         Route("/api/runs/{run_id}", api_run),
         Route("/api/partners", api_partners),
