@@ -3,6 +3,7 @@ PostgreSQL), read through HTTP and through Chromium."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import socket
@@ -315,3 +316,29 @@ async def test_a_new_audit_takes_the_applicants_claims_file(serve: Any, db_url: 
         assert _wait_until_finished(client, run_id)["state"] == "finished"
         document = client.get(f"/api/runs/{run_id}").json()
         assert [c["verdict"] for c in document["claims"]] == ["ok"]
+
+
+async def test_stopping_the_server_leaves_a_running_audit_partial_and_resumable(serve: Any, db_url: str) -> None:
+    slow = {path: dataclasses.replace(p, delay=0.3) for path, p in classic_site().items() if path != "/robots.txt"}
+    site = serve({**classic_site(), **slow})
+    with workspace(db_url) as base, httpx.Client(base_url=base, timeout=30) as client:
+        body = {"home_url": site.url("/"), "delay": 0, "concurrency": 1, "allow_private": True, "as_of": "2026-06-01"}
+        run_id = client.post("/api/audits", json=body).json()["run_id"]
+        for _ in range(300):  # bounded: until the crawl is under way
+            if client.get(f"/api/runs/{run_id}/events").json()["pages_fetched"] >= 2:
+                break
+            time.sleep(0.1)
+    # The server stopped mid-crawl (leaving the with block): the run is partial, not lost.
+    async with Store(db_url) as store:
+        run = await store.get_run(run_id)
+    assert run.status == "partial" and run.finished_at is not None
+    resumed = subprocess.run(
+        [str(BIN), "crawl", "--resume", run_id, "--db", db_url],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    async with Store(db_url) as store:
+        assert (await store.get_run(run_id)).status == "complete"
