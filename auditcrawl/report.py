@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 from auditcrawl.rules import CASE_STUDIES, CHECK_TITLES, category_labels
 
-__all__ = ["ELEMENT_LABELS", "MAX_EMBEDDED_IMAGE", "render_report", "short_path", "templates"]
+__all__ = ["ELEMENT_LABELS", "MAX_EMBEDDED_IMAGE", "render_report", "screenshot_files", "short_path", "templates"]
 
 MAX_EMBEDDED_IMAGE = 4 * 1024 * 1024  # a screenshot larger than this is left out of the HTML (the bundle has it)
 # The eight elements of a case study (2.1.4): key in the export, label, short label for narrow terminals.
@@ -64,16 +64,25 @@ def templates() -> Environment:
     return env
 
 
-def render_report(document: dict[str, Any], *, workspace: bool = False) -> str:
-    """The run's report as one self-contained HTML page; in the web workspace, with its links."""
-    env = templates()
-    screenshots: dict[str, str] = {}
+def screenshot_files(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """The run's screenshots as (evidence URL, file path), each page once, in report order."""
+    seen: dict[str, str] = {}
     for check in document["checks"].values():
         for item in check["evidence"]:
-            if item.get("screenshot") and item["url"] not in screenshots:
-                uri = _data_uri(item["screenshot"])
-                if uri:
-                    screenshots[item["url"]] = uri
+            if item.get("screenshot"):
+                seen.setdefault(item["url"], item["screenshot"])
+    return list(seen.items())
+
+
+def render_report(document: dict[str, Any], *, workspace: bool = False) -> str:
+    """The run's report as one self-contained HTML page (screenshots inlined); in the web
+    workspace, with its links, and screenshots served from the data folder."""
+    env = templates()
+    screenshots: dict[str, str] = {}
+    for number, (url, path) in enumerate(screenshot_files(document)):
+        uri = f"/runs/{document['run']['id']}/screenshots/{number}" if workspace else _data_uri(path)
+        if uri:
+            screenshots[url] = uri
     completeness = [
         (e["url"], e["completeness"]) for e in document["checks"][CASE_STUDIES]["evidence"] if e.get("completeness")
     ]

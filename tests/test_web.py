@@ -342,3 +342,35 @@ async def test_stopping_the_server_leaves_a_running_audit_partial_and_resumable(
     assert resumed.returncode == 0, resumed.stderr
     async with Store(db_url) as store:
         assert (await store.get_run(run_id)).status == "complete"
+
+
+async def test_screenshots_a_failed_crawl_and_the_crawl_lock(serve: Any, db_url: str) -> None:
+    site = serve(classic_site())
+    async with Store(db_url) as store:
+        shot = await run_audit(site.url("/"), make_settings(db_url, screenshots=True), store, applicant="Shots")
+    with workspace(db_url) as base, httpx.Client(base_url=base, timeout=30) as client:
+        # Screenshots come from the data folder, and only the ones the run names.
+        report = client.get(f"/runs/{shot.run_id}").text
+        assert f'src="/runs/{shot.run_id}/screenshots/0"' in report
+        image = client.get(f"/runs/{shot.run_id}/screenshots/0")
+        assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+        assert client.get(f"/runs/{shot.run_id}/screenshots/99").status_code == 404
+
+        # A crawl whose home page cannot be reached says why on its run page.
+        closed = f"http://127.0.0.1:{_free_port()}/"
+        body = {"home_url": closed, "applicant": "Gone", "delay": 0, "allow_private": True}
+        failed = client.post("/api/audits", json=body).json()["run_id"]
+        _wait_until_finished(client, failed)
+        page_text = client.get(f"/runs/{failed}").text
+        assert "failed" in page_text and "home page unreachable" in page_text
+
+        # One crawl per partner at a time: a second one for the same partner waits its turn.
+        slow = {path: dataclasses.replace(p, delay=0.3) for path, p in classic_site().items() if path != "/robots.txt"}
+        slow_site = serve({**classic_site(), **slow})
+        body = {"home_url": slow_site.url("/"), "applicant": "Busy", "delay": 0, "allow_private": True}
+        first = client.post("/api/audits", json=body)
+        second = client.post("/api/audits", json=body)
+        assert first.status_code == 202 and second.status_code == 409
+        assert second.json()["error"] == "Busy is being audited already: wait for that crawl to finish"
+        _wait_until_finished(client, first.json()["run_id"])
+        assert client.post("/api/audits", json=body).status_code == 202  # free again once it ended

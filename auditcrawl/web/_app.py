@@ -27,7 +27,7 @@ from auditcrawl.claims import parse_claims
 from auditcrawl.overview import partner_rows, run_rows, schedule_rows
 from auditcrawl.pipeline import validate_url
 from auditcrawl.rechecks import parse_every, schedule_recheck
-from auditcrawl.report import render_report, templates
+from auditcrawl.report import render_report, screenshot_files, templates
 from auditcrawl.rules import CHECK_IDS, diff_runs
 from auditcrawl.settings import Settings, load_settings
 from auditcrawl.storage import Store, build_export, remove_schedule, validate_export
@@ -175,6 +175,16 @@ async def run_bundle(request: Request) -> Response:
     )
 
 
+async def run_screenshot(request: Request) -> Response:
+    """A screenshot the run's export names (only those: no other file of the data folder is served)."""
+    document = await build_export(_store(request), request.path_params["run_id"])
+    files = screenshot_files(document)
+    number = int(request.path_params["number"])
+    if number >= len(files) or not Path(files[number][1]).is_file():
+        raise HTTPException(404, "no such screenshot on this machine")
+    return FileResponse(files[number][1], media_type="image/png")
+
+
 async def api_runs(request: Request) -> Response:
     return JSONResponse(await run_rows(_store(request), request.query_params.get("applicant")))
 
@@ -318,6 +328,7 @@ def create_app(
         Route("/partners/{name:path}", history),  # a partner's name may hold a slash
         Route("/runs/{run_id}", run_page),
         Route("/runs/{run_id}/bundle.zip", run_bundle),
+        Route("/runs/{run_id}/screenshots/{number:int}", run_screenshot),
         Route("/api/runs", api_runs),
         Route("/api/runs/{run_id}", api_run),
         Route("/api/partners", api_partners),
