@@ -355,6 +355,17 @@ async def test_screenshots_a_failed_crawl_and_the_crawl_lock(serve: Any, db_url:
         image = client.get(f"/runs/{shot.run_id}/screenshots/0")
         assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
         assert client.get(f"/runs/{shot.run_id}/screenshots/99").status_code == 404
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:  # and the page's own policy lets the browser show them
+            browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
+            try:
+                tab = await browser.new_page()
+                await tab.goto(f"{base}/runs/{shot.run_id}", wait_until="load")
+                widths = await tab.eval_on_selector_all("img.thumb", "imgs => imgs.map(i => i.naturalWidth)")
+                assert widths and all(w > 0 for w in widths), widths
+            finally:
+                await browser.close()
 
         # A crawl whose home page cannot be reached says why on its run page.
         closed = f"http://127.0.0.1:{_free_port()}/"
