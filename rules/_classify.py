@@ -17,7 +17,8 @@ from ._dates import publication_date
 from ._gating import gate_reason
 from ._kind import KindDecision, decide_kind
 from ._models import PageFacts
-from ._vocab import Text, Vocabulary, detect_language, load_vocabulary
+from ._terms import Text
+from ._vocab import Vocabulary, detect_language, load_vocabulary
 
 __all__ = ["analyse_page", "classify_kind", "detect_categories", "is_dedicated_home", "score_link"]
 

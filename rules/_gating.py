@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 from auditcrawl.crawler import ParsedPage
 
-from ._vocab import Text, Vocabulary
+from ._terms import Text
+from ._vocab import Vocabulary
 
 __all__ = ["gate_reason"]
 

@@ -462,7 +462,7 @@ def test_3_2_expiring_when_the_deciding_item_ages_out_soon() -> None:
 def test_term_matcher_with_and_without_prepared_text(
     terms: list[str], case_sensitive: bool, text: str, found: list[str]
 ) -> None:
-    from auditcrawl.rules._vocab import TermMatcher, Text
+    from auditcrawl.rules._terms import TermMatcher, Text
 
     matcher = TermMatcher(terms, case_sensitive=case_sensitive)
     assert matcher.find(text) == found

@@ -59,6 +59,12 @@ def workspace(db_url: str, token: str | None = None) -> Iterator[str]:
         thread.join(timeout=30)
 
 
+def _slow_site(serve: Any) -> Any:
+    """The classic site answering each page after 0.3 s: a crawl that is still under way when looked at."""
+    slow = {path: dataclasses.replace(p, delay=0.3) for path, p in classic_site().items() if path != "/robots.txt"}
+    return serve({**classic_site(), **slow})
+
+
 async def _two_runs(serve: Any, db_url: str) -> tuple[str, str]:
     """Two audits of one partner: the second after its practice page went missing (3.1 regresses)."""
     hostile_case = page(
@@ -319,8 +325,7 @@ async def test_a_new_audit_takes_the_applicants_claims_file(serve: Any, db_url: 
 
 
 async def test_stopping_the_server_leaves_a_running_audit_partial_and_resumable(serve: Any, db_url: str) -> None:
-    slow = {path: dataclasses.replace(p, delay=0.3) for path, p in classic_site().items() if path != "/robots.txt"}
-    site = serve({**classic_site(), **slow})
+    site = _slow_site(serve)
     with workspace(db_url) as base, httpx.Client(base_url=base, timeout=30) as client:
         body = {"home_url": site.url("/"), "delay": 0, "concurrency": 1, "allow_private": True, "as_of": "2026-06-01"}
         run_id = client.post("/api/audits", json=body).json()["run_id"]
@@ -376,8 +381,7 @@ async def test_screenshots_a_failed_crawl_and_the_crawl_lock(serve: Any, db_url:
         assert "failed" in page_text and "home page unreachable" in page_text
 
         # One crawl per partner at a time: a second one for the same partner waits its turn.
-        slow = {path: dataclasses.replace(p, delay=0.3) for path, p in classic_site().items() if path != "/robots.txt"}
-        slow_site = serve({**classic_site(), **slow})
+        slow_site = _slow_site(serve)
         body = {"home_url": slow_site.url("/"), "applicant": "Busy", "delay": 0, "allow_private": True}
         first = client.post("/api/audits", json=body)
         second = client.post("/api/audits", json=body)
