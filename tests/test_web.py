@@ -143,6 +143,7 @@ async def test_a_token_guards_every_page_and_call(serve: Any, tmp_path: Path) ->
         assert client.get("/").status_code == 200  # the session cookie now opens the pages
 
 
+@pytest.mark.integration  # the CLI as a process
 def test_serve_refuses_an_open_address_without_a_token(tmp_path: Path) -> None:
     result = subprocess.run(
         [str(BIN), "serve", "--host", "0.0.0.0", "--db", f"sqlite:///{tmp_path}/s.db"],
