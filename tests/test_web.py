@@ -12,14 +12,15 @@ import sys
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import uvicorn
+from playwright.async_api import Browser
 
 from auditcrawl.crawler import LAUNCH_ARGS
 from auditcrawl.pipeline import run_audit
@@ -32,6 +33,21 @@ from .sites import classic_site, page, without_links_to
 BIN = Path(sys.executable).parent / "auditcrawl"
 HOSTILE = 'Acme <script>alert("x")</script> & Co'
 HOSTILE_TITLE = "Fabrikam <img src=x onerror=alert(1)> moves Siemens Teamcenter PLM to AWS"
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    """Debian's Chromium through Playwright, as the renderer launches it; a clear failure when missing."""
+    from playwright.async_api import async_playwright
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
 
 
 def _free_port() -> int:
@@ -159,35 +175,27 @@ def test_serve_refuses_an_open_address_without_a_token(tmp_path: Path) -> None:
 
 
 async def test_an_auditor_signs_in_lists_partners_and_opens_a_run_in_chromium(serve: Any, db_url: str) -> None:
-    from playwright.async_api import async_playwright
-
-    if not Path("/usr/bin/chromium").exists():
-        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
     _, second = await _two_runs(serve, db_url)
     with workspace(db_url, token="s3cret-token") as base:
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-            try:
-                page = await browser.new_page()
-                dialogs: list[str] = []
-                page.on("dialog", lambda d: dialogs.append(d.message))
-                await page.goto(f"{base}/")
-                assert page.url == f"{base}/login"
-                await page.fill("input[name=token]", "s3cret-token")
-                await page.click("button[type=submit]")
-                await page.wait_for_url(f"{base}/")
-                cells = await page.locator("#partners tbody tr td").all_inner_texts()
-                assert HOSTILE in cells[0]  # shown as text
-                await page.click(f"a[href='/runs/{second}']")
-                await page.wait_for_url(f"{base}/runs/{second}")
-                assert "website evidence" in await page.locator("h1").inner_text()
-                assert HOSTILE_TITLE in await page.locator("body").inner_text()  # a hostile page title, as text
-                assert await page.locator("img[src=x]").count() == 0
-                await page.click("nav.workspace a:first-child")
-                await page.wait_for_url(f"{base}/")
-                assert dialogs == []  # the hostile name ran no script
-            finally:
-                await browser.close()
+        async with chromium() as browser:
+            page = await browser.new_page()
+            dialogs: list[str] = []
+            page.on("dialog", lambda d: dialogs.append(d.message))
+            await page.goto(f"{base}/")
+            assert page.url == f"{base}/login"
+            await page.fill("input[name=token]", "s3cret-token")
+            await page.click("button[type=submit]")
+            await page.wait_for_url(f"{base}/")
+            cells = await page.locator("#partners tbody tr td").all_inner_texts()
+            assert HOSTILE in cells[0]  # shown as text
+            await page.click(f"a[href='/runs/{second}']")
+            await page.wait_for_url(f"{base}/runs/{second}")
+            assert "website evidence" in await page.locator("h1").inner_text()
+            assert HOSTILE_TITLE in await page.locator("body").inner_text()  # a hostile page title, as text
+            assert await page.locator("img[src=x]").count() == 0
+            await page.click("nav.workspace a:first-child")
+            await page.wait_for_url(f"{base}/")
+            assert dialogs == []  # the hostile name ran no script
 
 
 def _wait_until_finished(client: httpx.Client, run_id: str) -> dict[str, Any]:
@@ -224,77 +232,65 @@ async def test_an_audit_started_through_the_api_runs_in_the_server(serve: Any, d
 
 
 async def test_an_auditor_starts_an_audit_from_the_form_and_watches_it_finish(serve: Any, db_url: str) -> None:
-    from playwright.async_api import async_playwright
-
     site = serve(classic_site())
     with workspace(db_url) as base:
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-            try:
-                page = await browser.new_page()
-                await page.goto(f"{base}/audits/new")
-                await page.fill("input[name=home_url]", "not a url")
-                await page.fill("input[name=as_of]", "2026-13-40")
-                await page.click("button[type=submit]")
-                errors = await page.locator(".error").all_inner_texts()
-                assert any("not an absolute http(s) URL" in e for e in errors), errors
-                assert any("as_of" in e or "date" in e for e in errors), errors
-                await page.fill("input[name=home_url]", site.url("/"))
-                await page.fill("input[name=as_of]", "2026-06-01")
-                await page.fill("input[name=applicant]", "Acme Cloud")
-                await page.fill("input[name=delay]", "0")
-                await page.check("input[name=allow_private]")
-                await page.click("button[type=submit]")
-                # The progress page refreshes itself until the crawl ends, then shows the report.
-                await page.wait_for_selector("text=website evidence", timeout=120_000)
-                statuses = await page.locator("h2 .status").all_inner_texts()
-                assert statuses and all(s.strip().lower().replace("_", " ") == "met" for s in statuses), statuses
-            finally:
-                await browser.close()
+        async with chromium() as browser:
+            page = await browser.new_page()
+            await page.goto(f"{base}/audits/new")
+            await page.fill("input[name=home_url]", "not a url")
+            await page.fill("input[name=as_of]", "2026-13-40")
+            await page.click("button[type=submit]")
+            errors = await page.locator(".error").all_inner_texts()
+            assert any("not an absolute http(s) URL" in e for e in errors), errors
+            assert any("as_of" in e or "date" in e for e in errors), errors
+            await page.fill("input[name=home_url]", site.url("/"))
+            await page.fill("input[name=as_of]", "2026-06-01")
+            await page.fill("input[name=applicant]", "Acme Cloud")
+            await page.fill("input[name=delay]", "0")
+            await page.check("input[name=allow_private]")
+            await page.click("button[type=submit]")
+            # The progress page refreshes itself until the crawl ends, then shows the report.
+            await page.wait_for_selector("text=website evidence", timeout=120_000)
+            statuses = await page.locator("h2 .status").all_inner_texts()
+            assert statuses and all(s.strip().lower().replace("_", " ") == "met" for s in statuses), statuses
 
 
 async def test_an_auditor_compares_two_runs_and_manages_a_schedule_in_chromium(serve: Any, db_url: str) -> None:
-    from playwright.async_api import async_playwright
-
     first, second = await _two_runs(serve, db_url)
     with workspace(db_url) as base:
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-            try:
-                page = await browser.new_page()
-                await page.goto(f"{base}/")
-                await page.click("#partners tbody tr td a")  # the partner's runs
-                await page.wait_for_selector("#chart")
-                assert await page.locator("#chart rect").count() == 6  # two runs, three checks
-                await page.select_option("select[name=from]", first)
-                await page.select_option("select[name=to]", second)
-                await page.click("#compare button")
-                await page.wait_for_selector("#changes")
-                row = await page.locator("#changes tr.regressed").first.inner_text()
-                assert row.startswith("3.1") and "(regression)" in row
+        async with chromium() as browser:
+            page = await browser.new_page()
+            await page.goto(f"{base}/")
+            await page.click("#partners tbody tr td a")  # the partner's runs
+            await page.wait_for_selector("#chart")
+            assert await page.locator("#chart rect").count() == 6  # two runs, three checks
+            await page.select_option("select[name=from]", first)
+            await page.select_option("select[name=to]", second)
+            await page.click("#compare button")
+            await page.wait_for_selector("#changes")
+            row = await page.locator("#changes tr.regressed").first.inner_text()
+            assert row.startswith("3.1") and "(regression)" in row
 
-                await page.goto(f"{base}/schedules")
-                await page.fill("form.add input[name=applicant]", "Fabrikam")
-                await page.fill("form.add input[name=home_url]", "https://www.fabrikam.example/")
-                await page.fill("form.add input[name=every]", "fortnightly")
-                await page.click("form.add button")
-                assert "--every: expected a number and a unit" in await page.locator(".error").first.inner_text()
-                await page.fill("form.add input[name=every]", "14d")
-                await page.click("form.add button")
-                await page.wait_for_selector("#schedules")
-                assert await page.locator("#schedules input[name=every]").input_value() == "2w"
-                await page.goto(f"{base}/")  # the approved partner is listed before its first audit
-                fabrikam = await page.locator("#partners tr", has_text="Fabrikam").inner_text()
-                assert "approved" in fabrikam and "every 14.0 days, next" in fabrikam and "not audited yet" in fabrikam
-                await page.goto(f"{base}/schedules")
-                await page.fill("#schedules input[name=every]", "30d")  # change it
-                await page.click("#schedules form.change button")
-                await page.wait_for_selector("#schedules")
-                assert await page.locator("#schedules input[name=every]").input_value() == "30d"
-                await page.click("#schedules button[aria-label^='remove']")
-                await page.wait_for_selector("text=No partner is rechecked on a schedule yet.")
-            finally:
-                await browser.close()
+            await page.goto(f"{base}/schedules")
+            await page.fill("form.add input[name=applicant]", "Fabrikam")
+            await page.fill("form.add input[name=home_url]", "https://www.fabrikam.example/")
+            await page.fill("form.add input[name=every]", "fortnightly")
+            await page.click("form.add button")
+            assert "--every: expected a number and a unit" in await page.locator(".error").first.inner_text()
+            await page.fill("form.add input[name=every]", "14d")
+            await page.click("form.add button")
+            await page.wait_for_selector("#schedules")
+            assert await page.locator("#schedules input[name=every]").input_value() == "2w"
+            await page.goto(f"{base}/")  # the approved partner is listed before its first audit
+            fabrikam = await page.locator("#partners tr", has_text="Fabrikam").inner_text()
+            assert "approved" in fabrikam and "every 14.0 days, next" in fabrikam and "not audited yet" in fabrikam
+            await page.goto(f"{base}/schedules")
+            await page.fill("#schedules input[name=every]", "30d")  # change it
+            await page.click("#schedules form.change button")
+            await page.wait_for_selector("#schedules")
+            assert await page.locator("#schedules input[name=every]").input_value() == "30d"
+            await page.click("#schedules button[aria-label^='remove']")
+            await page.wait_for_selector("text=No partner is rechecked on a schedule yet.")
     cli = subprocess.run(
         [str(BIN), "schedule", "list", "--json", "--db", db_url], capture_output=True, text=True, timeout=60
     )
@@ -361,17 +357,11 @@ async def test_screenshots_a_failed_crawl_and_the_crawl_lock(serve: Any, db_url:
         image = client.get(f"/runs/{shot.run_id}/screenshots/0")
         assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
         assert client.get(f"/runs/{shot.run_id}/screenshots/99").status_code == 404
-        from playwright.async_api import async_playwright
-
-        async with async_playwright() as p:  # and the page's own policy lets the browser show them
-            browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-            try:
-                tab = await browser.new_page()
-                await tab.goto(f"{base}/runs/{shot.run_id}", wait_until="load")
-                widths = await tab.eval_on_selector_all("img.thumb", "imgs => imgs.map(i => i.naturalWidth)")
-                assert widths and all(w > 0 for w in widths), widths
-            finally:
-                await browser.close()
+        async with chromium() as browser:  # and the page's own policy lets the browser show them
+            tab = await browser.new_page()
+            await tab.goto(f"{base}/runs/{shot.run_id}", wait_until="load")
+            widths = await tab.eval_on_selector_all("img.thumb", "imgs => imgs.map(i => i.naturalWidth)")
+            assert widths and all(w > 0 for w in widths), widths
 
         # A crawl whose home page cannot be reached says why on its run page.
         closed = f"http://127.0.0.1:{_free_port()}/"
