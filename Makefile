@@ -38,7 +38,7 @@ test: $(STAMP) system-deps lint
 
 # The tests that need no server, browser or database: seconds, not minutes.
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -m "not integration"
+	$(BIN)/pytest -q -m "not integration and not corpus"
 
 # Benchmarks print numbers; they are not tests. nginx serves the generated site.
 bench: $(STAMP)

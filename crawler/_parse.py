@@ -117,7 +117,8 @@ class ParsedPage:
     og_type: str | None = None
     h1: list[str] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
-    text: str = ""
+    text: str = ""  # the main content
+    visible_text: str = ""  # all the text a visitor sees: menus, sidebars and footers too
     word_count: int = 0
     json_ld: list[dict[str, Any]] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
@@ -350,6 +351,7 @@ def parse_html(html: str, url: str) -> ParsedPage:
     tree.strip_tags(_NON_CONTENT.split(", "))
     page.h1 = [_clean(h.text()) for h in tree.css("h1") if _clean(h.text())]
     page.headings = [_clean(h.text()) for h in tree.css("h1, h2, h3") if _clean(h.text())]
+    page.visible_text = _clean(tree.body.text(separator=" "))[:MAX_TEXT] if tree.body is not None else ""
     main = tree.css_first("main") or tree.css_first("article")
     if main is None:
         for chrome in tree.css("nav, header, footer"):

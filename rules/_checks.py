@@ -189,6 +189,11 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
         if not problems and f.kind_doubt:
             undated.append(ctx.evidence(f, [f.kind_doubt, *notes]))
             continue
+        if not problems and f.first_published is not None and date.fromisoformat(f.first_published) < window_start:
+            # The publisher dated it anew; whether it is new material is the auditor's call.
+            reissue = f"reissued {f.published}, first published {f.first_published}: confirm it is new material"
+            undated.append(ctx.evidence(f, [reissue, *notes]))
+            continue
         (result.rejected if problems else result.evidence).append(ctx.evidence(f, problems + notes))
     result.evidence.sort(key=lambda e: e.published or window_start, reverse=True)
     n = len(result.evidence)
@@ -213,7 +218,7 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
         result.status = "needs_review"
         result.summary = (
             f"{n} dated item(s) in the window and {len(undated)} candidate(s) to confirm by hand "
-            "(undated, or of uncertain kind)"
+            "(undated, reissued, or of uncertain kind)"
         )
         return result
     trouble = ctx.trouble()

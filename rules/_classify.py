@@ -130,6 +130,8 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
         finding = publication_date(html, page.final_url, parsed, vocab, as_of)
         if finding is not None:
             facts.published, facts.date_source = finding.published, finding.source
+            if finding.first_published is not None:
+                facts.first_published = finding.first_published.isoformat()
     if facts.kind in ("case_study", "other") and facts.industrial:  # "other": a claim may make it a case study
         facts.completeness = assess_case_study(
             parsed,

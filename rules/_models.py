@@ -55,6 +55,7 @@ class PageFacts(PageFetch):
     gated: str | None = None
     published: date | None = None
     date_source: str | None = None
+    first_published: str | None = None  # a reissued page's first publication (ISO date; kept in the JSON facts)
     word_count: int = 0
     notes: list[str] = field(default_factory=list)  # what could not be read (PDF text, ...)
     completeness: dict[str, Any] | None = None  # 2.1.3 / 2.1.4, for pages that may be case studies

@@ -209,13 +209,13 @@ def test_a_close_call_is_reported_as_a_doubt() -> None:
         (
             '<script type="application/ld+json">{"@type":"Article","dateModified":"2026-05-30"}</script>',
             "<p>Posted 2 January 2024</p>",
-            (date(2024, 1, 2), "htmldate"),
+            (date(2024, 1, 2), "text"),
         ),
         ('<meta property="article:published_time" content="2025-11-20T10:00:00Z">', "", (date(2025, 11, 20), "meta")),
         (
             "",
             "<article><p>Published 12 March 2025</p></article><footer>Last updated: 30 May 2026 © 2026</footer>",
-            (date(2025, 3, 12), "htmldate"),
+            (date(2025, 3, 12), "text"),
         ),
         ("", "<footer>© 2026 Acme</footer>", None),
         ('<meta property="article:published_time" content="2027-01-01">', "", None),  # after the audit date
@@ -238,6 +238,26 @@ def test_a_close_call_is_reported_as_a_doubt() -> None:
             "</footer></article><footer>Last updated 30 May 2026 © 2026</footer>",
             (date(2025, 2, 3), "htmldate"),
         ),
+        # Reissued: the issue-date meta names a later day, which is also the declared modification.
+        (
+            '<meta name="date" content="2025-06-01T09:00:00+02:00"><script type="application/ld+json">'
+            '{"@type":"NewsArticle","datePublished":"2024-01-10","dateModified":"2025-06-01T07:00:00Z"}</script>',
+            "",
+            (date(2025, 6, 1), "json-ld, reissued; first published 2024-01-10"),
+        ),
+        # A later 'date' meta that is not the declared modification is not a reissue.
+        (
+            '<meta name="date" content="2025-06-01"><script type="application/ld+json">'
+            '{"@type":"NewsArticle","datePublished":"2024-01-10","dateModified":"2025-08-09"}</script>',
+            "",
+            (date(2024, 1, 10), "json-ld"),
+        ),
+        # Other publication meta names htmldate knows, in the formats they come in.
+        ('<meta name="dc.date.created" content="2025-04-02T17:22:48">', "", (date(2025, 4, 2), "meta")),
+        ('<meta name="bt:pubdate" content="20250402T08:00:00Z">', "", (date(2025, 4, 2), "meta")),
+        ('<meta name="date" content="Wed, 02 Apr 2025 09:12:22 +0100">', "", (date(2025, 4, 2), "meta")),
+        # A 'last updated' note the reader sees is blanked in the markup htmldate reads.
+        ("", "<div class='date'>Last updated: 30 May 2026</div><article><p>Notes.</p></article>", None),
     ],
 )
 def test_publication_dates(head: str, body: str, expected: tuple[date, str] | None) -> None:
@@ -250,11 +270,32 @@ def test_publication_dates(head: str, body: str, expected: tuple[date, str] | No
 def test_a_page_declaring_its_encoding_in_an_xml_declaration_is_dated() -> None:
     html = (
         '<?xml version="1.0" encoding="utf-8"?>\n<html><head><title>t</title></head>'
-        "<body><article><p>Published 12 March 2025</p></article></body></html>"
+        '<body><article><time datetime="2025-03-12"></time><p>Plant notes.</p></article></body></html>'
     )
     page = parse_html(html, "https://p.com/post")
     found = publication_date(html, "https://p.com/post", page, V, AS_OF)
     assert found is not None and (found.published, found.source) == (date(2025, 3, 12), "htmldate")
+
+
+def test_a_reissued_item_first_published_before_the_window_is_for_the_auditor_to_confirm() -> None:
+    a, b = "https://p.com/blog/a", "https://p.com/blog/b"
+    facts = {a: facts_for(a, "thought_leadership", published=date(2026, 5, 1)), b: facts_for(b, "thought_leadership")}
+    facts[b].published, facts[b].first_published = date(2026, 4, 2), "2022-01-10"
+    result = evaluate(facts, outcome_of([("https://p.com/", a), ("https://p.com/", b)]), AuditSettings(as_of=AS_OF))[
+        "3.2"
+    ]
+    assert result.status == "needs_review"
+    assert [e.url for e in result.evidence] == [a]
+    assert result.rejected[0].url == b
+    assert result.rejected[0].reasons[0] == (
+        "reissued 2026-04-02, first published 2022-01-10: confirm it is new material"
+    )
+    # First published inside the window: the reissue date is the date, nothing to confirm.
+    facts[b].first_published = "2026-01-10"
+    result = evaluate(facts, outcome_of([("https://p.com/", a), ("https://p.com/", b)]), AuditSettings(as_of=AS_OF))[
+        "3.2"
+    ]
+    assert result.status == "met" and [e.url for e in result.evidence] == [a, b]
 
 
 def test_undated_candidates_make_3_2_needs_review() -> None:
