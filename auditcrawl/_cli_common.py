@@ -57,6 +57,14 @@ UserAgentOpt = Annotated[
 ]
 MaxPagesOpt = Annotated[int | None, typer.Option("--max-pages", help="Pages to fetch at most.", show_default=False)]
 RenderOpt = Annotated[str | None, typer.Option("--render", help="auto | never | always", show_default=False)]
+ArchiveResourcesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--archive-resources",
+        help="Archive what the browser loads (styles, images, scripts) for: evidence (default) | all | never.",
+        show_default=False,
+    ),
+]
 AllowPrivateOpt = Annotated[
     bool | None,
     typer.Option(

@@ -17,6 +17,7 @@ from auditcrawl.storage import Store, build_export
 from . import _cli_evidence, _cli_web  # noqa: F401  register report, bundle, verify, show; serve
 from ._cli_common import (
     AllowPrivateOpt,
+    ArchiveResourcesOpt,
     AsOfOpt,
     ConcurrencyOpt,
     ConfigOpt,
@@ -108,6 +109,7 @@ def crawl(
     delay: DelayOpt = None,
     concurrency: ConcurrencyOpt = None,
     render: RenderOpt = None,
+    archive_resources: ArchiveResourcesOpt = None,
     user_agent: UserAgentOpt = None,
     allow_private: AllowPrivateOpt = None,
     full: Annotated[
@@ -133,6 +135,7 @@ def crawl(
         delay=delay,
         concurrency=concurrency,
         render=render,
+        archive_resources=archive_resources,
         user_agent=user_agent,
         allow_private=allow_private,
         full=full,
@@ -150,6 +153,7 @@ def crawl(
                 ("--delay", delay),
                 ("--concurrency", concurrency),
                 ("--render", render),
+                ("--archive-resources", archive_resources),
                 ("--user-agent", user_agent),
                 ("--allow-private", allow_private),
                 ("--full", full),

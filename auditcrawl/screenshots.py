@@ -1,4 +1,5 @@
-"""Full-page screenshots of the evidence, taken at the end of a run, hashed for the record."""
+"""Full-page screenshots of the evidence, taken at the end of a run, hashed for the record;
+what the browser loaded for them goes into the run's WARC (unless archive_resources is "never")."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ async def take_evidence_screenshots(checks: dict[str, CheckResult], renderer: Re
         for item in result.evidence:
             if item.url not in taken:
                 path = folder / f"{len(taken) + 1:02d}-{_slug(item.url)}.png"
-                error = await renderer.screenshot(item.url, path)
+                error = await renderer.screenshot(item.url, path, item.extra.get("warc_record_id"))
                 taken[item.url] = error if error else (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
             shot = taken[item.url]
             if isinstance(shot, tuple):
@@ -48,4 +49,4 @@ async def take_evidence_screenshots(checks: dict[str, CheckResult], renderer: Re
             else:
                 item.extra["screenshot_error"] = shot
     failures = sorted({shot for shot in taken.values() if isinstance(shot, str)})
-    return [f"screenshots: {failure}" for failure in failures[:5]]
+    return [f"screenshots: {failure}" for failure in failures[:5]] + renderer.resources.notes()

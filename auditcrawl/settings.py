@@ -28,6 +28,7 @@ __all__ = [
 
 DEFAULT_USER_AGENT = "auditcrawl/0.1 (AWS partner validation; +https://example.org/auditcrawl)"
 RENDER_MODES = ("auto", "never", "always")
+ARCHIVE_RESOURCE_MODES = ("never", "evidence", "all")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ class CrawlSettings:
     render: str = "auto"
     browser_path: str = "/usr/bin/chromium"
     screenshots: bool = True
+    # What the browser loaded for a page (stylesheets, images, scripts, fonts, XHR) goes into the WARC:
+    # for the evidence pages it visits for screenshots, for every page it renders too, or never.
+    archive_resources: str = "evidence"
+    archive_resource_max_bytes: int = 5_000_000  # one resource larger than this is loaded, not archived
+    archive_resources_max_bytes: int = 200_000_000  # all resources of a run
     allow_private: bool = False
     full: bool = False  # crawl on after every check is met (default: stop there)
     sitemap_max_urls: int = 5000
@@ -87,6 +93,7 @@ OPTION_FIELDS: dict[str, tuple[str, str]] = {
     "concurrency": ("crawl", "concurrency"),
     "max_pages": ("crawl", "max_pages"),
     "render": ("crawl", "render"),
+    "archive_resources": ("crawl", "archive_resources"),
     "user_agent": ("crawl", "user_agent"),
     "allow_private": ("crawl", "allow_private"),
     "full": ("crawl", "full"),
@@ -144,6 +151,12 @@ def _validate(settings: Settings) -> None:
         (c.retries >= 0, "retries must be 0 or more"),
         (c.max_body_bytes >= 1024, "max_body_bytes must be at least 1024"),
         (c.render in RENDER_MODES, f"render must be one of {', '.join(RENDER_MODES)}, got {c.render!r}"),
+        (
+            c.archive_resources in ARCHIVE_RESOURCE_MODES,
+            f"archive_resources must be one of {', '.join(ARCHIVE_RESOURCE_MODES)}, got {c.archive_resources!r}",
+        ),
+        (c.archive_resource_max_bytes >= 0, "archive_resource_max_bytes must be 0 or more"),
+        (c.archive_resources_max_bytes >= 0, "archive_resources_max_bytes must be 0 or more"),
         (bool(c.user_agent.strip()), "user_agent must not be empty"),
         (a.window_days >= 1, "window_days must be at least 1"),
         (a.min_case_studies >= 1, "min_case_studies must be at least 1"),

@@ -343,7 +343,7 @@ class Crawler:
             page.render_reason = f"needed a browser ({need}) but none is configured"
             self.outcome.render_failures.append(page.final_url)
             return
-        result = await self.renderer.render(page.final_url)
+        result = await self.renderer.render(page.final_url, page.warc_record_id)
         if result.error:
             page.render_reason = f"needed a browser ({need}); kept as served: {result.error}"
             self.outcome.render_failures.append(page.final_url)

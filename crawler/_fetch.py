@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import logging
 import time
 import zlib
@@ -24,7 +25,7 @@ from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
 from ._safety import AddressPolicy, Resolver, SystemResolver, destination_problem, guarded_transport
 from ._slots import SlotTable
 from ._urls import canonicalize
-from ._warc import WarcArchive
+from ._warc import RESOURCE, SUPPORT, WarcArchive
 
 __all__ = ["HTML_TYPES", "PAGE_TYPES", "PDF_TYPES", "FetchResult", "Fetcher", "Network"]
 
@@ -83,6 +84,7 @@ class _Response:
     error: str | None = None
     retryable: bool = False
     warc_record_id: str | None = None
+    wire: bytes = b""  # the body as it came over the wire (still compressed), for the archive
 
 
 def _retryable(status: int) -> bool:
@@ -253,20 +255,44 @@ class Fetcher:
         result.error = f"more than {self.settings.max_redirects} redirects"
         return result
 
+    async def fetch_resource(self, url: str, *, refers_to: str | None, max_bytes: int) -> FetchResult:
+        """One GET for the browser (a stylesheet, an image, a script of a page it shows), archived as a
+        resource of the page record `refers_to`. One hop, no retry and no politeness gap: the browser
+        asks for these at once, as any visitor's does; its route handler has checked scope and robots."""
+        response = await self._request(url, None, max_bytes, {}, refers_to=refers_to, polite=False)
+        return FetchResult(
+            url=url,
+            final_url=url,
+            status=response.status,
+            content_type=response.content_type,
+            body=response.body,
+            headers=response.headers,
+            error=response.error,
+            warc_record_id=response.warc_record_id,
+        )
+
     async def _request(
-        self, url: str, accept: frozenset[str] | None, max_bytes: int, headers: dict[str, str]
+        self,
+        url: str,
+        accept: frozenset[str] | None,
+        max_bytes: int,
+        headers: dict[str, str],
+        *,
+        refers_to: str | None = None,
+        polite: bool = True,
     ) -> _Response:
         s = self.settings
         slot = self._slots.get(urlsplit(url).netloc)
         response = _Response(status=None, headers={})
-        for attempt in range(s.retries + 1):
-            await slot.wait(s.delay)
+        for attempt in range(s.retries + 1 if polite else 1):
+            if polite:
+                await slot.wait(s.delay)
             async with self._semaphore:
                 self.requests_made += 1
                 client = self._idle.pop()
                 try:
                     async with asyncio.timeout(s.timeout * 3):  # a trickling server ends here
-                        response = await self._stream(client, url, accept, max_bytes, headers)
+                        response = await self._stream(client, url, accept, max_bytes, headers, refers_to)
                 except (
                     UnsafeDestinationError,
                     BodyTooLargeError,
@@ -316,8 +342,10 @@ class Fetcher:
         accept: frozenset[str] | None,
         max_bytes: int,
         headers: dict[str, str],
+        refers_to: str | None = None,
     ) -> _Response:
         started = time.monotonic()
+        archived = functools.partial(self._archived, accept=accept, refers_to=refers_to)
         async with client.stream("GET", url, headers=headers) as r:
             headers = {k: r.headers[k] for k in _KEPT_HEADERS if k in r.headers}
             if "retry-after" in r.headers:
@@ -325,15 +353,15 @@ class Fetcher:
             status = r.status_code
             retryable = _retryable(status)
             if status in _REDIRECTS or retryable or status == 304:
-                return self._archived(
+                return archived(
                     r,
-                    accept,
                     _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}"),
                 )
             declared = r.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise BodyTooLargeError(f"body of {int(declared)} bytes exceeds the {max_bytes}-byte cap")
             chunks: list[bytes] = []
+            wire: list[bytes] = []  # as sent (chunking undone, compression kept): what the archive keeps
             total = 0
             mime = _mime(r.headers)
             try:
@@ -342,13 +370,14 @@ class Fetcher:
                 return _Response(status, headers, content_type=mime, error=str(exc))
             try:
                 async for raw in r.aiter_raw():
+                    if self.archive is not None:
+                        wire.append(raw)
                     for chunk in decoder.feed(raw):  # decoded step by step: the cap counts decompressed bytes
                         if not chunks and not mime:
                             mime = _mime(r.headers, chunk)
                         if accept is not None and mime not in accept:
-                            return self._archived(
+                            return archived(
                                 r,
-                                accept,
                                 _Response(
                                     status,
                                     headers,
@@ -367,9 +396,11 @@ class Fetcher:
                     status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}"
                 )
             log.debug("GET %s %s %d bytes %.2fs", url, status, total, time.monotonic() - started)
-            return self._archived(r, accept, _Response(status, headers, b"".join(chunks), mime))
+            return archived(r, _Response(status, headers, b"".join(chunks), mime, wire=b"".join(wire)))
 
-    def _archived(self, r: httpx.Response, accept: frozenset[str] | None, response: _Response) -> _Response:
+    def _archived(
+        self, r: httpx.Response, response: _Response, *, accept: frozenset[str] | None, refers_to: str | None
+    ) -> _Response:
         """Write the exchange to the run's WARC file, when there is one."""
         if self.archive is not None and response.status is not None:
             # Inline: a record costs about 0.1 ms; a thread hand-off would cost more than it saves.
@@ -379,7 +410,8 @@ class Fetcher:
                 response.status,
                 r.reason_phrase,
                 list(r.headers.items()),
-                response.body,
-                page=accept is not None,
+                response.wire,
+                fetched_for=RESOURCE if refers_to else None if accept is not None else SUPPORT,
+                refers_to=refers_to,
             )
         return response

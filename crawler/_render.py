@@ -22,7 +22,7 @@ from auditcrawl.settings import CrawlSettings
 from ._fetch import Fetcher
 from ._safety import StaticResolver
 
-__all__ = ["LAUNCH_ARGS", "RenderResult", "Renderer"]
+__all__ = ["LAUNCH_ARGS", "RenderResult", "Renderer", "ResourceArchiving"]
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class Renderer:
         self.scope_check = scope_check
         self.unavailable: str | None = None
         self.blocked: list[tuple[str, str]] = []  # (URL, reason) of every request refused
+        self.resources = ResourceArchiving(settings)
         self._slots = asyncio.Semaphore(pages)
         self._lock = asyncio.Lock()
         self._playwright: Any = None
@@ -102,7 +103,9 @@ class Renderer:
         rules = await self.fetcher.robots_rules(url)
         return None if rules.allowed(url, self.fetcher.token) else "robots.txt disallows it"
 
-    async def _context(self, page_url: str, block_assets: bool) -> Any:
+    async def _context(self, page_url: str, block_assets: bool, archive_for: str | None = None) -> Any:
+        """A browser context whose every request is checked; with `archive_for` (the page's WARC record),
+        what the page loads is fetched here, archived as that page's resources, and handed to the browser."""
         browser = await self._start()
         if browser is None:
             return None
@@ -112,6 +115,7 @@ class Renderer:
             java_script_enabled=True,
             viewport={"width": 1366, "height": 900},
         )
+        archiving = archive_for is not None and self.fetcher.archive is not None
 
         async def route(route: Any) -> None:
             request = route.request
@@ -122,16 +126,40 @@ class Renderer:
             if reason:
                 self.blocked.append((request.url, reason))
                 await route.abort("blockedbyclient")
+            elif archiving and request.method == "GET" and not request.is_navigation_request():
+                await self._archived(route, request.url, archive_for)
             else:
-                await route.continue_()
+                await route.continue_()  # the page itself: archived when the crawler fetched it
 
         await context.route("**/*", route)
         return context
 
-    async def render(self, url: str) -> RenderResult:
-        """The DOM after scripts ran and menus were opened; an error instead when there is no browser."""
+    async def _archived(self, route: Any, url: str, page_record: str | None) -> None:
+        """Fetch a resource through the fetcher (wire bytes to the WARC), then answer the browser with it."""
+        cap = self.resources.room()
+        if cap <= 0:
+            await route.continue_()  # over the run's budget: loaded, not archived (noted once)
+            return
+        result = await self.fetcher.fetch_resource(url, refers_to=page_record, max_bytes=cap)
+        if result.status is None:
+            if result.error and "-byte cap" in result.error:
+                self.resources.too_large(url)
+                await route.continue_()
+            else:
+                await route.abort("failed")
+            return
+        self.resources.took(url, len(result.body))
+        headers = {k: v for k, v in result.headers.items() if k in ("content-type", "location", "last-modified")}
+        await route.fulfill(status=result.status, headers=headers, body=result.body)
+
+    async def render(self, url: str, page_record: str | None = None) -> RenderResult:
+        """The DOM after scripts ran and menus were opened; an error instead when there is no browser.
+        With archive_resources "all", what the page loaded is archived as resources of `page_record`."""
+        archive_all = self.settings.archive_resources == "all"
         async with self._slots:
-            context = await self._context(url, block_assets=True)
+            context = await self._context(
+                url, block_assets=not archive_all, archive_for=page_record if archive_all else None
+            )
             if context is None:
                 return RenderResult(url, url, error=self.unavailable)
             try:
@@ -149,10 +177,12 @@ class Renderer:
             finally:
                 await _quietly(context.close())
 
-    async def screenshot(self, url: str, path: Path) -> str | None:
-        """A full-page PNG of the page as a visitor sees it (images on); an error message or None."""
+    async def screenshot(self, url: str, path: Path, page_record: str | None = None) -> str | None:
+        """A full-page PNG of the page as a visitor sees it (images on); an error message or None.
+        Unless archive_resources is "never", what the page loaded is archived as resources of `page_record`."""
+        archive = self.settings.archive_resources != "never" and page_record is not None
         async with self._slots:
-            context = await self._context(url, block_assets=False)
+            context = await self._context(url, block_assets=False, archive_for=page_record if archive else None)
             if context is None:
                 return self.unavailable
             try:
@@ -200,6 +230,43 @@ class Renderer:
         if self._playwright is not None:
             await _quietly(self._playwright.stop())
             self._playwright = None
+
+
+class ResourceArchiving:
+    """The run's budget for archived page resources, and what did not fit (notes for the run)."""
+
+    def __init__(self, settings: CrawlSettings) -> None:
+        self.per_resource = settings.archive_resource_max_bytes
+        self.left = settings.archive_resources_max_bytes
+        self.archived = 0
+        self.bytes = 0
+        self.skipped: list[str] = []  # URLs loaded but not archived (too large)
+        self.budget_hit = False
+
+    def room(self) -> int:
+        """The largest resource that may be archived now (0: the run's budget is spent)."""
+        if self.left <= 0 and not self.budget_hit:
+            self.budget_hit = True
+        return min(self.per_resource, self.left)
+
+    def took(self, url: str, size: int) -> None:
+        self.archived += 1
+        self.bytes += size
+        self.left -= size
+
+    def too_large(self, url: str) -> None:
+        self.skipped.append(url)
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.skipped:
+            notes.append(
+                f"archive: {len(self.skipped)} page resource(s) over {self.per_resource} bytes loaded, not archived"
+                f" (first: {self.skipped[0]})"
+            )
+        if self.budget_hit:
+            notes.append("archive: the run's budget for page resources was spent; later ones were not archived")
+        return notes
 
 
 def _brief(exc: Exception) -> str:
