@@ -10,8 +10,9 @@ from rich.text import Text
 
 from ._cli_common import ConfigOpt, DbOpt, app, check_writable, load_exports, out, settings_from, write_text
 from ._terminal import print_verdicts
-from .bundle import verify_bundle, write_bundle
+from .bundle import verify_bundle, write_evidence_bundle
 from .report import render_report
+from .wacz import is_wacz, verify_wacz, write_wacz
 
 __all__ = ["bundle", "report", "show", "verify"]
 
@@ -38,28 +39,42 @@ def report(
 @app.command()
 def bundle(
     run_id: Annotated[str, typer.Argument(metavar="RUN_ID")],
-    out_file: Annotated[Path, typer.Option("--out", help="The zip file to write.", show_default=False)],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="The file to write (FILE.zip, or FILE.wacz with --wacz).", show_default=False)
+    ],
+    wacz: Annotated[
+        bool, typer.Option("--wacz", help="Write the run's WACZ package (for ReplayWeb.page) instead of the zip.")
+    ] = False,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Write the evidence bundle: JSON export, HTML report, WARC, screenshots and a hashed manifest."""
+    """Write the evidence bundle: JSON export, HTML report, WARC, WACZ, screenshots and a hashed manifest."""
     check_writable(out_file)
     (document,) = load_exports(settings_from(config, db=db), run_id)
-    manifest = write_bundle(document, render_report(document), out_file)
+    if wacz:
+        pages = write_wacz(document, out_file)
+        out.print(f"WACZ written to {out_file}: {pages} pages, evidence first")
+        return
+    manifest = write_evidence_bundle(document, lambda source: render_report(document, replay_source=source), out_file)
     out.print(f"bundle written to {out_file}: {len(manifest['files'])} files")
     for missing in manifest["missing"]:
         out.print(Text(f"  missing (not on this machine): {missing}", style="yellow"))
 
 
 @app.command()
-def verify(bundle_file: Annotated[Path, typer.Argument(metavar="FILE.zip")]) -> None:
-    """Recompute the hashes of an evidence bundle. Exit 1 on any mismatch."""
-    manifest, problems = verify_bundle(bundle_file)
+def verify(bundle_file: Annotated[Path, typer.Argument(metavar="FILE.zip|FILE.wacz")]) -> None:
+    """Recompute the hashes of an evidence bundle or a WACZ (and its WARC digests). Exit 1 on any mismatch."""
+    if is_wacz(bundle_file):
+        datapackage, problems = verify_wacz(bundle_file)
+        checked = f"{len(datapackage.get('resources', []))} files of the WACZ package and its WARC record digests"
+    else:
+        manifest, problems = verify_bundle(bundle_file)
+        checked = f"{len(manifest.get('files', []))} files of run {manifest.get('run_id')} match the manifest"
     for problem in problems:
         out.print(Text(f"MISMATCH {problem}", style="bold red"))
     if problems:
         raise typer.Exit(1)
-    out.print(f"OK: {len(manifest['files'])} files of run {manifest['run_id']} match the manifest")
+    out.print(f"OK: {checked}")
 
 
 @app.command()

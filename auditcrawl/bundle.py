@@ -1,17 +1,21 @@
-"""The evidence bundle: export, report, WARC and screenshots in one zip with a hashed manifest."""
+"""The evidence bundle: export, report, WARC, the run's WACZ package and screenshots in one zip
+with a hashed manifest."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ._exceptions import InputFileError
+from .wacz import write_wacz
 
-__all__ = ["MANIFEST", "verify_bundle", "write_bundle"]
+__all__ = ["MANIFEST", "verify_bundle", "write_bundle", "write_evidence_bundle"]
 
 MANIFEST = "manifest.json"
 
@@ -20,13 +24,29 @@ def _entry(name: str, data: bytes) -> dict[str, Any]:
     return {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
-def write_bundle(document: dict[str, Any], report_html: str, out: Path) -> dict[str, Any]:
+def write_evidence_bundle(document: dict[str, Any], render: Callable[[str | None], str], out: Path) -> dict[str, Any]:
+    """The bundle with the run's WACZ inside, and a report whose evidence links to its replay in it
+    (`render(replay_source)` renders the report); without the WARC on this machine, no WACZ."""
+    with tempfile.TemporaryDirectory() as folder:
+        wacz = Path(folder) / f"{document['run']['id']}.wacz"
+        try:
+            write_wacz(document, wacz)
+        except InputFileError:
+            wacz_file = None  # the WARC is gone: listed as missing below
+        else:
+            wacz_file = wacz
+        return write_bundle(document, render(wacz.name if wacz_file else None), out, wacz_file)
+
+
+def write_bundle(document: dict[str, Any], report_html: str, out: Path, wacz: Path | None = None) -> dict[str, Any]:
     """Write the zip; returns its manifest. Files that are gone (a deleted WARC) are listed as missing."""
     run_id = document["run"]["id"]
     files: dict[str, bytes] = {
         "export.json": json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8"),
         "report.html": report_html.encode("utf-8"),
     }
+    if wacz is not None:
+        files[wacz.name] = wacz.read_bytes()
     missing = []
     warc = document["run"].get("options", {}).get("warc")
     for label, path in [("warc", warc)] + [
@@ -48,6 +68,8 @@ def write_bundle(document: dict[str, Any], report_html: str, out: Path) -> dict[
         "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         "files": [_entry(name, data) for name, data in files.items()],
         "missing": missing,
+        # The WACZ holds the same WARC with its index and page list: open it in ReplayWeb.page.
+        "wacz": wacz.name if wacz is not None else None,
     }
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():

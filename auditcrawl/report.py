@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 from auditcrawl.rules import CASE_STUDIES, CHECK_TITLES, category_labels
 
+from .wacz import replay_link
+
 __all__ = ["ELEMENT_LABELS", "MAX_EMBEDDED_IMAGE", "render_report", "screenshot_files", "short_path", "templates"]
 
 MAX_EMBEDDED_IMAGE = 4 * 1024 * 1024  # a screenshot larger than this is left out of the HTML (the bundle has it)
@@ -74,9 +76,10 @@ def screenshot_files(document: dict[str, Any]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def render_report(document: dict[str, Any], *, workspace: bool = False) -> str:
+def render_report(document: dict[str, Any], *, workspace: bool = False, replay_source: str | None = None) -> str:
     """The run's report as one self-contained HTML page (screenshots inlined); in the web
-    workspace, with its links, and screenshots served from the data folder."""
+    workspace, with its links, and screenshots served from the data folder. With `replay_source`
+    (the run's WACZ: its file name in a bundle, or its URL), each evidence item links to its replay."""
     env = templates()
     screenshots: dict[str, str] = {}
     for number, (url, path) in enumerate(screenshot_files(document)):
@@ -97,4 +100,6 @@ def render_report(document: dict[str, Any], *, workspace: bool = False) -> str:
         completeness=completeness,
         screenshots=screenshots,
         workspace=workspace,
+        replay_source=replay_source,
+        replay_link=replay_link,
     )

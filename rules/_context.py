@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC
 
 from auditcrawl.crawler import CrawlOutcome, SiteScope
 from auditcrawl.settings import AuditSettings
@@ -175,6 +176,7 @@ class AuditContext:
                 "offsite": f.offsite,
                 "rendered": f.rendered,
                 "warc_record_id": f.warc_record_id,
+                "captured_at": f.fetched_at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
                 **({"completeness": f.completeness} if kind == "case_study" and f.completeness else {}),
             },
         )

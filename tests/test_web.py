@@ -131,7 +131,12 @@ async def test_pages_and_api(serve: Any, db_url: str) -> None:
         bundle = client.get(f"/runs/{second}/bundle.zip")
         assert bundle.status_code == 200 and bundle.headers["content-type"] == "application/zip"
         with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
-            assert {"export.json", "report.html", "manifest.json"} <= set(archive.namelist())
+            assert {"export.json", "report.html", "manifest.json", f"{second}.wacz"} <= set(archive.namelist())
+        assert f"/runs/{second}/run.wacz" in report.text  # offered beside the JSON and the zip
+        wacz = client.get(f"/runs/{second}/run.wacz")
+        assert wacz.status_code == 200 and wacz.headers["content-type"] == "application/wacz+zip"
+        with zipfile.ZipFile(io.BytesIO(wacz.content)) as archive:
+            assert {"datapackage.json", "pages/pages.jsonl", f"archive/{second}.warc.gz"} <= set(archive.namelist())
         assert "<script>alert" not in report.text
         filtered = client.get("/", params={"check": "3.1:met"})
         assert "No partner matches." in filtered.text

@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from auditcrawl._exceptions import AuditcrawlError, RunNotFoundError
-from auditcrawl.bundle import write_bundle
+from auditcrawl._exceptions import AuditcrawlError, InputFileError, RunNotFoundError
+from auditcrawl.bundle import write_evidence_bundle
 from auditcrawl.claims import parse_claims
 from auditcrawl.overview import partner_rows, run_rows, schedule_rows
 from auditcrawl.pipeline import validate_url
@@ -31,6 +31,7 @@ from auditcrawl.report import render_report, screenshot_files, templates
 from auditcrawl.rules import CHECK_IDS, diff_runs
 from auditcrawl.settings import Settings, load_settings
 from auditcrawl.storage import Store, build_export, remove_schedule, validate_export
+from auditcrawl.wacz import write_wacz
 
 from ._audits import Audits
 from ._openapi import OPENAPI
@@ -169,9 +170,29 @@ async def run_bundle(request: Request) -> Response:
     document = await build_export(_store(request), request.path_params["run_id"])
     folder = Path(tempfile.mkdtemp(prefix="auditcrawl-bundle-"))
     target = folder / f"auditcrawl-{document['run']['id']}.zip"
-    await asyncio.to_thread(write_bundle, document, render_report(document), target)
+    await asyncio.to_thread(
+        write_evidence_bundle, document, lambda source: render_report(document, replay_source=source), target
+    )
     return FileResponse(
         target, media_type="application/zip", filename=target.name, background=BackgroundTask(shutil.rmtree, folder)
+    )
+
+
+async def run_wacz(request: Request) -> Response:
+    """The run's WACZ package (as `auditcrawl bundle --wacz`), for ReplayWeb.page."""
+    document = await build_export(_store(request), request.path_params["run_id"])
+    folder = Path(tempfile.mkdtemp(prefix="auditcrawl-wacz-"))
+    target = folder / f"{document['run']['id']}.wacz"
+    try:
+        await asyncio.to_thread(write_wacz, document, target)
+    except InputFileError as exc:
+        shutil.rmtree(folder)
+        raise HTTPException(404, str(exc)) from None
+    return FileResponse(
+        target,
+        media_type="application/wacz+zip",
+        filename=target.name,
+        background=BackgroundTask(shutil.rmtree, folder),
     )
 
 
@@ -328,6 +349,7 @@ def create_app(
         Route("/partners/{name:path}", history),  # a partner's name may hold a slash
         Route("/runs/{run_id}", run_page),
         Route("/runs/{run_id}/bundle.zip", run_bundle),
+        Route("/runs/{run_id}/run.wacz", run_wacz),
         Route("/runs/{run_id}/screenshots/{number:int}", run_screenshot),
         Route("/api/runs", api_runs),
         Route("/api/runs/{run_id}", api_run),
