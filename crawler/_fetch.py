@@ -369,8 +369,9 @@ class Fetcher:
             except UnsupportedEncoding as exc:
                 return _Response(status, headers, content_type=mime, error=str(exc))
             try:
+                keep_wire = self.archive is not None and decoder.coding is not None  # else the body is the wire
                 async for raw in r.aiter_raw():
-                    if self.archive is not None:
+                    if keep_wire:
                         wire.append(raw)
                     for chunk in decoder.feed(raw):  # decoded step by step: the cap counts decompressed bytes
                         if not chunks and not mime:
@@ -396,7 +397,8 @@ class Fetcher:
                     status, headers, content_type=mime, error=f"not kept: content type {mime or 'unknown'}"
                 )
             log.debug("GET %s %s %d bytes %.2fs", url, status, total, time.monotonic() - started)
-            return archived(r, _Response(status, headers, b"".join(chunks), mime, wire=b"".join(wire)))
+            body = b"".join(chunks)
+            return archived(r, _Response(status, headers, body, mime, wire=b"".join(wire) if keep_wire else body))
 
     def _archived(
         self, r: httpx.Response, response: _Response, *, accept: frozenset[str] | None, refers_to: str | None

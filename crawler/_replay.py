@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ._decode import BoundedDecoder, UnsupportedEncoding
 from ._fetch import _REDIRECTS, PAGE_TYPES, FetchResult, _mime, _retryable
 from ._urls import canonicalize
 from ._warc import SUPPORT_FIELD
@@ -61,7 +62,12 @@ def _take(found: ArchivedResponses, record: Any) -> None:
         return
     status = int(record.http_headers.get_statuscode() or 0)
     headers = {k.lower(): v for k, v in record.http_headers.headers}
-    body = record.content_stream().read()
+    try:  # the body as the fetcher reads it: the archive keeps it as sent, compressed or not
+        decoder = BoundedDecoder(headers.get("content-encoding", ""))
+        body = b"".join(decoder.feed(record.raw_stream.read()))
+    except (UnsupportedEncoding, zlib.error):
+        return  # a body the fetcher could not have read either: fetched again
+
     if _retryable(status):
         found.results.pop(url, None)  # a retry was due: the page is fetched again
         return

@@ -110,6 +110,19 @@ async def test_evidence_pages_are_archived_as_sent_with_what_the_browser_loaded(
     assert archived.results[contoso].body == html_of["/case-studies/contoso-predictive-maintenance/"]
 
 
+async def test_archive_resources_all_archives_what_rendered_pages_load(serve: Any, audit: Any) -> None:
+    routes, _ = gzipped_site()
+    server = serve(routes)
+    result = await audit(server.url("/"), render="always", archive_resources="all")  # no screenshots
+    found = records(Path(result.document["run"]["options"]["warc"]))
+    pages = {r["url"]: r["id"] for r in found if r["type"] == "response" and r["for"] is None}
+    resources = [r for r in found if r["for"] == "page resource"]
+    # The home page is rendered, not evidence: its stylesheet, script and image are archived for it.
+    home = {r["url"] for r in resources if r["refers_to"] == pages[server.url("/")]}
+    assert home == {server.url(p) for p in (*ASSETS, "/assets/plant.gif")}
+    assert all(r["digests_ok"] is True for r in found)
+
+
 async def test_archive_resources_never_keeps_only_the_pages(serve: Any, audit: Any) -> None:
     routes, _ = gzipped_site()
     server = serve(routes)
