@@ -143,12 +143,12 @@ class Renderer:
         result = await self.fetcher.fetch_resource(url, refers_to=page_record, max_bytes=cap)
         if result.status is None:
             if result.error and "-byte cap" in result.error:
-                self.resources.too_large(url)
+                self.resources.too_large(url, cap)
                 await route.continue_()
             else:
                 await route.abort("failed")
             return
-        self.resources.took(url, len(result.body))
+        self.resources.took(len(result.body))
         headers = {k: v for k, v in result.headers.items() if k in ("content-type", "location", "last-modified")}
         await route.fulfill(status=result.status, headers=headers, body=result.body)
 
@@ -240,22 +240,26 @@ class ResourceArchiving:
         self.left = settings.archive_resources_max_bytes
         self.archived = 0
         self.bytes = 0
-        self.skipped: list[str] = []  # URLs loaded but not archived (too large)
-        self.budget_hit = False
+        self.skipped: list[str] = []  # URLs loaded but not archived: larger than one resource may be
+        self.budget_hit = False  # the run's budget could not take one more
 
     def room(self) -> int:
         """The largest resource that may be archived now (0: the run's budget is spent)."""
-        if self.left <= 0 and not self.budget_hit:
+        if self.left <= 0:
             self.budget_hit = True
-        return min(self.per_resource, self.left)
+        return max(0, min(self.per_resource, self.left))
 
-    def took(self, url: str, size: int) -> None:
+    def took(self, size: int) -> None:
         self.archived += 1
         self.bytes += size
         self.left -= size
 
-    def too_large(self, url: str) -> None:
-        self.skipped.append(url)
+    def too_large(self, url: str, cap: int) -> None:
+        """A resource over `cap` was loaded, not archived: over the per-resource cap, or over what was left."""
+        if cap < self.per_resource:
+            self.budget_hit = True
+        else:
+            self.skipped.append(url)
 
     def notes(self) -> list[str]:
         notes = []
