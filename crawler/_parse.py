@@ -351,7 +351,9 @@ def parse_html(html: str, url: str) -> ParsedPage:
     tree.strip_tags(_NON_CONTENT.split(", "))
     page.h1 = [_clean(h.text()) for h in tree.css("h1") if _clean(h.text())]
     page.headings = [_clean(h.text()) for h in tree.css("h1, h2, h3") if _clean(h.text())]
-    page.visible_text = _clean(tree.body.text(separator=" "))[:MAX_TEXT] if tree.body is not None else ""
+    # As the parser gives it (whitespace not tidied: a split and join of every page's whole text costs
+    # more than the few pages that read it save).
+    page.visible_text = tree.body.text(separator=" ")[:MAX_TEXT] if tree.body is not None else ""
     main = tree.css_first("main") or tree.css_first("article")
     if main is None:
         for chrome in tree.css("nav, header, footer"):
