@@ -85,6 +85,7 @@ class _Response:
     retryable: bool = False
     warc_record_id: str | None = None
     wire: bytes = b""  # the body as it came over the wire (still compressed), for the archive
+    too_large: bool = False  # the body passed the byte cap
 
 
 def _retryable(status: int) -> bool:
@@ -258,8 +259,11 @@ class Fetcher:
     async def fetch_resource(self, url: str, *, refers_to: str | None, max_bytes: int) -> FetchResult:
         """One GET for the browser (a stylesheet, an image, a script of a page it shows), archived as a
         resource of the page record `refers_to`. One hop, no retry and no politeness gap: the browser
-        asks for these at once, as any visitor's does; its route handler has checked scope and robots."""
+        asks for these at once, as any visitor's does; its route handler has checked scope and robots.
+        Raises BodyTooLargeError for a body over `max_bytes` (nothing is archived then)."""
         response = await self._request(url, None, max_bytes, {}, refers_to=refers_to, polite=False)
+        if response.too_large:
+            raise BodyTooLargeError(response.error or f"body exceeds the {max_bytes}-byte cap")
         return FetchResult(
             url=url,
             final_url=url,
@@ -318,7 +322,7 @@ class Fetcher:
     def _failure(self, exc: Exception) -> _Response:
         """What a request that raised tells the caller; network trouble is worth a retry."""
         if isinstance(exc, UnsafeDestinationError | BodyTooLargeError):
-            return _Response(None, {}, error=str(exc))
+            return _Response(None, {}, error=str(exc), too_large=isinstance(exc, BodyTooLargeError))
         if isinstance(exc, TimeoutError):
             return _Response(
                 None, {}, error=f"no complete response within {self.settings.timeout * 3:.0f}s", retryable=True

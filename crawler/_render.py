@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from auditcrawl._exceptions import BodyTooLargeError
 from auditcrawl.settings import CrawlSettings
 
 from ._fetch import Fetcher
@@ -140,13 +141,14 @@ class Renderer:
         if cap <= 0:
             await route.continue_()  # over the run's budget: loaded, not archived (noted once)
             return
-        result = await self.fetcher.fetch_resource(url, refers_to=page_record, max_bytes=cap)
+        try:
+            result = await self.fetcher.fetch_resource(url, refers_to=page_record, max_bytes=cap)
+        except BodyTooLargeError:
+            self.resources.too_large(url, cap)
+            await route.continue_()
+            return
         if result.status is None:
-            if result.error and "-byte cap" in result.error:
-                self.resources.too_large(url, cap)
-                await route.continue_()
-            else:
-                await route.abort("failed")
+            await route.abort("failed")
             return
         self.resources.took(len(result.body))
         headers = {k: v for k, v in result.headers.items() if k in ("content-type", "location", "last-modified")}
@@ -237,7 +239,7 @@ class ResourceArchiving:
 
     def __init__(self, settings: CrawlSettings) -> None:
         self.per_resource = settings.archive_resource_max_bytes
-        self.left = settings.archive_resources_max_bytes
+        self.per_run = settings.archive_resources_max_bytes
         self.archived = 0
         self.bytes = 0
         self.skipped: list[str] = []  # URLs loaded but not archived: larger than one resource may be
@@ -245,14 +247,14 @@ class ResourceArchiving:
 
     def room(self) -> int:
         """The largest resource that may be archived now (0: the run's budget is spent)."""
-        if self.left <= 0:
+        left = self.per_run - self.bytes
+        if left <= 0:
             self.budget_hit = True
-        return max(0, min(self.per_resource, self.left))
+        return max(0, min(self.per_resource, left))
 
     def took(self, size: int) -> None:
         self.archived += 1
         self.bytes += size
-        self.left -= size
 
     def too_large(self, url: str, cap: int) -> None:
         """A resource over `cap` was loaded, not archived: over the per-resource cap, or over what was left."""
