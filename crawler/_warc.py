@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import io
 import threading
-import zlib
 from pathlib import Path
 from typing import Any
 
+from isal import isal_zlib
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -23,7 +23,7 @@ _DROPPED = frozenset({"transfer-encoding", "content-length"})
 SUPPORT_FIELD = "Auditcrawl-Fetched-For"
 SUPPORT = "robots.txt or sitemap"
 RESOURCE = "page resource"
-GZIP_LEVEL = 1
+GZIP_LEVEL = 1  # ISA-L's level 1: smaller than zlib's level 1 and about five times faster
 
 
 class WarcArchive:
@@ -32,7 +32,8 @@ class WarcArchive:
         self.path = path
         self._file = path.open("ab")
         # warcio builds each record into a buffer; each is then gzipped here as its own member (the
-        # WARC convention warcio follows too) at level 1: several times faster than warcio's level 9.
+        # WARC convention warcio follows too) with ISA-L: zlib's level 9 (warcio's) cost a tenth of
+        # a crawl's time, zlib's level 1 still a twentieth.
         self._buffer = io.BytesIO()
         self._writer = WARCWriter(self._buffer, gzip=False)
         self._lock = threading.Lock()
@@ -43,8 +44,7 @@ class WarcArchive:
         self._buffer.seek(0)
         self._buffer.truncate()
         self._writer.write_record(record)
-        member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-        return member.compress(self._buffer.getvalue()) + member.flush()
+        return isal_zlib.compress(self._buffer.getvalue(), GZIP_LEVEL, wbits=isal_zlib.MAX_WBITS | 16)
 
     def record(
         self,
