@@ -31,11 +31,9 @@ def write_evidence_bundle(document: dict[str, Any], render: Callable[[str | None
         wacz = Path(folder) / f"{document['run']['id']}.wacz"
         try:
             write_wacz(document, wacz)
-        except InputFileError:
-            wacz_file = None  # the WARC is gone: listed as missing below
-        else:
-            wacz_file = wacz
-        return write_bundle(document, render(wacz.name if wacz_file else None), out, wacz_file)
+        except InputFileError:  # the WARC is gone: write_bundle lists it as missing
+            return write_bundle(document, render(None), out)
+        return write_bundle(document, render(wacz.name), out, wacz)
 
 
 def write_bundle(document: dict[str, Any], report_html: str, out: Path, wacz: Path | None = None) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from auditcrawl.crawler import SUPPORT_FIELD
+
 from ._exceptions import InputFileError
 
 __all__ = ["is_wacz", "replay_link", "verify_wacz", "write_wacz"]
@@ -48,7 +50,7 @@ def _pages(document: dict[str, Any], warc: Path) -> list[dict[str, str]]:
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI")
             mime = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
-            not_a_page = record.rec_headers.get_header("Auditcrawl-Fetched-For")
+            not_a_page = record.rec_headers.get_header(SUPPORT_FIELD)  # robots.txt, a sitemap, a resource
             if url in pages or not_a_page or record.http_headers.get_statuscode() != "200" or mime != "text/html":
                 continue
             pages[url] = {"url": url, "ts": record.rec_headers.get_header("WARC-Date"), "title": url}

@@ -20,12 +20,13 @@ from ._safety import (
 from ._sitemaps import discover_sitemap_urls, parse_sitemap
 from ._traps import trap_reason
 from ._urls import SiteScope, canonicalize, registrable_domain
-from ._warc import WarcArchive
+from ._warc import SUPPORT_FIELD, WarcArchive
 
 __all__ = [
     "HTML_TYPES",
     "LAUNCH_ARGS",
     "REGION_WEIGHT",
+    "SUPPORT_FIELD",
     "AddressPolicy",
     "CrawlGraph",
     "CrawlOutcome",
