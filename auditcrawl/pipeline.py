@@ -35,6 +35,7 @@ from auditcrawl.rules import (
     evaluate,
     evaluate_claims,
     load_vocabulary,
+    measure_coverage,
     score_link,
 )
 from auditcrawl.storage import Run, Store, StoredCrawl
@@ -233,6 +234,7 @@ async def audit_run(
             previous=previous,
             settled=early_stop,
             max_year=as_of.year + 1,
+            radius=settings.audit.max_clicks,
         )
         try:
             outcome = await crawler.run(resume_from)
@@ -241,7 +243,8 @@ async def audit_run(
             await pages.flush()
             verdicts = evaluate_claims(claims, pages.facts, outcome, settings.audit) if claims is not None else None
             checks = evaluate(pages.facts, outcome, settings.audit, verdicts)
-            notes = run_notes(outcome, pages, resume_from)
+            coverage = measure_coverage(pages.facts, outcome, settings.audit)
+            notes = coverage.notes() + run_notes(outcome, pages, resume_from)
             if settings.crawl.screenshots:
                 folder = screenshot_folder(settings.storage.screenshots_dir, settings.storage.db) / run.id
                 notes += await take_evidence_screenshots(checks, renderer, folder)
@@ -267,7 +270,11 @@ async def audit_run(
         click_paths=outcome.graph.click_paths(),
         checks=checks,
         claims=verdicts,
-        options={"warc": str(warc_path), **_conditional_figures(outcome, pages.bytes_not_modified, previous)},
+        options={
+            "warc": str(warc_path),
+            "coverage": coverage.as_dict(),
+            **_conditional_figures(outcome, pages.bytes_not_modified, previous),
+        },
     )
     return AuditReport(run.id, status, run.home_url, checks, outcome, pages.facts, notes, verdicts or [])
 

@@ -7,15 +7,21 @@ request so tests can assert what the crawler asked for.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-__all__ = ["Page", "SiteServer"]
+import httpx
+
+from auditcrawl.crawler import AddressPolicy, StaticResolver, guarded_transport
+
+__all__ = ["LoopbackTransport", "Page", "SiteServer", "folders_resolver"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,30 @@ def routes_resolver(routes: Mapping[str, Page]) -> Resolver:
             if key in routes:
                 return routes[key]
         return None
+
+    return resolve
+
+
+def folders_resolver(roots: Mapping[str, Path]) -> Resolver:
+    """Static web roots by host name, as a static host serves them: `/a/` is `/a/index.html`,
+    `/a` is the file `a` or, when that is a folder, its index.html."""
+    resolved = {host.lower(): root.resolve() for host, root in roots.items()}
+
+    def resolve(host: str, target: str) -> Page | None:
+        root = resolved.get(host)
+        if root is None:
+            return None
+        path = (root / unquote(urlsplit(target).path).lstrip("/")).resolve()
+        if not path.is_relative_to(root):
+            return None
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            return None
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind.endswith("xml"):
+            kind += "; charset=utf-8"
+        return Page(path.read_bytes(), content_type=kind)
 
     return resolve
 
@@ -140,3 +170,23 @@ class SiteServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class LoopbackTransport(httpx.AsyncBaseTransport):
+    """Real requests to a loopback SiteServer standing in for other hosts, https included.
+
+    The names resolve to 127.0.0.1 through the resolver override (no DNS query leaves the
+    machine), and every URL, http or https, any port, is sent as plain http to the server's
+    port: links to a site's own https origin reach the served copy."""
+
+    def __init__(self, server: SiteServer, names: Iterable[str]) -> None:
+        self.port = server.port
+        resolver = StaticResolver({name: "127.0.0.1" for name in names}, strict=True)
+        self.inner = guarded_transport(resolver, AddressPolicy(allow_private=True), httpx.Limits())
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(scheme="http", port=self.port)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

@@ -63,6 +63,11 @@ class CrawlOutcome:
     notes: list[str] = field(default_factory=list)
     robots_notes: dict[str, str] = field(default_factory=dict)
     robots_blocked: list[str] = field(default_factory=list)
+    # In-scope pages linked but never fetched (queued when the crawl ended, or past max_depth), and
+    # the text of the link that led to each of those and to each robots-blocked page: what the
+    # checks read to tell whether an unfetched page could have been evidence.
+    unvisited: list[str] = field(default_factory=list)
+    link_text: dict[str, str] = field(default_factory=dict)
     sitemap_urls: int = 0
     sitemap_lastmod: dict[str, str] = field(default_factory=dict)  # a weak hint, never a publication date
     pages_rendered: int = 0
@@ -101,6 +106,7 @@ class Crawler:
         settled: Settled | None = None,
         min_year: int = 1995,
         max_year: int = 2100,
+        radius: int = 4,
     ) -> None:
         self.outcome = CrawlOutcome(home_url=graph.home, graph=graph)
         self.scope = SiteScope(graph.home)
@@ -114,11 +120,11 @@ class Crawler:
         self.settled = settled
         self._since_settle_check = 0
         self.render_memory = SiteRenderMemory()
-        self.frontier = Frontier()
+        self.frontier = Frontier(radius)
         self.years = (min_year, max_year)
         self._final_seen: set[str] = set()
         self._offsite_queued = 0
-        self._depth_skipped: set[str] = set()
+        self._depth_skipped: dict[str, str] = {}  # URL -> link text
         self._traps: dict[str, int] = {}
 
     async def run(self, resume_from: ResumePoint | None = None) -> CrawlOutcome:
@@ -191,10 +197,13 @@ class Crawler:
             outcome.limits_hit.append(f"max_pages ({s.max_pages}) reached with {remaining} URLs still queued")
         elif remaining and time.monotonic() - started > s.max_seconds:
             outcome.limits_hit.append(f"max_seconds ({s.max_seconds:.0f}) reached with {remaining} URLs still queued")
-        if self._depth_skipped:
-            outcome.limits_hit.append(
-                f"max_depth ({s.max_depth}) left {len(self._depth_skipped)} linked URLs unvisited"
-            )
+        left = [e for e in self.frontier.remaining() if not e.offsite]
+        too_deep = {u: text for u, text in self._depth_skipped.items() if not self.frontier.seen(u)}
+        outcome.unvisited = [e.url for e in left] + list(too_deep)
+        outcome.link_text.update({e.url: e.anchor for e in left})
+        outcome.link_text.update(too_deep)
+        if too_deep:
+            outcome.notes.append(f"max_depth ({s.max_depth}) left {len(too_deep)} linked URLs unvisited")
         if self._traps:
             total = sum(self._traps.values())
             outcome.notes.append(f"{total} URLs skipped as crawler traps ({'; '.join(sorted(self._traps))})")
@@ -297,6 +306,7 @@ class Crawler:
         self.frontier.mark_seen(result.final_url)
         if result.robots_blocked:
             outcome.robots_blocked.append(entry.url)
+            outcome.link_text[entry.url] = entry.anchor
         page = CrawledPage.from_fetch(result, depth=entry.depth, source=entry.source, offsite=offsite)
         # Another URL already led here (a redirect): the handler decides; links are not queued twice.
         page.duplicate = result.final_url in self._final_seen
@@ -377,18 +387,20 @@ class Crawler:
     def _enqueue(self, link: Link, depth: int) -> None:
         """Queue a link found at `depth` clicks: in scope, not a trap, within the limits."""
         s = self.settings
-        if self.frontier.seen(link.url):
+        if self.frontier.seen(link.url) and not self.frontier.shorter(link.url, depth):
             return
         score = self.score_link(link, depth)
         if not self.scope.contains(link.url):
             if score >= OFFSITE_MIN_SCORE and self._offsite_queued < s.max_offsite_pages:
                 self._offsite_queued += 1
-                self.frontier.push(link.url, priority=score, depth=depth, source="offsite", offsite=True)
+                self.frontier.push(
+                    link.url, priority=score, depth=depth, source="offsite", offsite=True, anchor=link.anchor
+                )
             return
         if depth > s.max_depth:
-            self._depth_skipped.add(link.url)
+            self._depth_skipped.setdefault(link.url, link.anchor)
             return
         if self._is_trap(link.url):
             self.frontier.mark_seen(link.url)
             return
-        self.frontier.push(link.url, priority=score, depth=depth, source="link")
+        self.frontier.push(link.url, priority=score, depth=depth, source="link", anchor=link.anchor)

@@ -3,6 +3,7 @@
 from ._checks import evaluate, evaluate_claims, find_facts
 from ._claims import Claims, ClaimVerdict
 from ._classify import analyse_page, classify_kind, detect_categories, score_link
+from ._coverage import measure_coverage
 from ._dates import publication_date
 from ._diff import diff_runs
 from ._gating import gate_reason
@@ -38,6 +39,7 @@ __all__ = [
     "find_facts",
     "gate_reason",
     "load_vocabulary",
+    "measure_coverage",
     "publication_date",
     "score_link",
 ]

@@ -82,7 +82,7 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
         result.reasons = [f"{e.url}: industrial practice page that {e.reasons[0]}; confirm by hand" for e in borderline]
         return result
     result.reasons = [f"{e.url}: {'; '.join(e.reasons[:1])}" for e in result.rejected]
-    trouble = ctx.trouble()
+    trouble = ctx.trouble(LANDING_PAGE)
     if trouble:
         return _undecided(result, trouble)
     if result.rejected:
@@ -151,7 +151,7 @@ def check_case_studies(ctx: AuditContext) -> CheckResult:
         result.status = "needs_review"
         result.summary = f"{n} public industrial case studies on AWS and {len(to_confirm)} to confirm by hand"
         return result
-    trouble = ctx.trouble()
+    trouble = ctx.trouble(CASE_STUDIES)
     if trouble:
         return _undecided(result, trouble)
     result.summary = f"{n} of the {need} required public industrial case studies on AWS found"
@@ -221,7 +221,7 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
             "(undated, reissued, or of uncertain kind)"
         )
         return result
-    trouble = ctx.trouble()
+    trouble = ctx.trouble(THOUGHT_LEADERSHIP)
     if trouble:
         return _undecided(result, trouble)
     result.summary = (
@@ -304,7 +304,7 @@ def _apply_landing_claim(result: CheckResult, claims: list[ClaimVerdict], ctx: A
             result.reasons.insert(
                 1, "another page on the site qualifies (see the evidence): the applicant may submit that one"
             )
-        elif claim.verdict in ("blocked", "error") or ctx.trouble():
+        elif claim.verdict in ("blocked", "error") or ctx.trouble(LANDING_PAGE):
             result.status = "needs_review"
             result.summary = f"The claimed landing page could not be checked ({claim.verdict})"
         else:

@@ -3,6 +3,7 @@ questions every check asks of a page (reachable? public? which case studies does
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -11,6 +12,7 @@ from auditcrawl.crawler import CrawlOutcome, SiteScope
 from auditcrawl.settings import AuditSettings
 
 from ._claims import ClaimVerdict
+from ._coverage import Coverage, measure_coverage
 from ._models import Evidence, Kind, PageFacts
 from ._vocab import category_labels
 
@@ -128,8 +130,12 @@ class AuditContext:
     def of_kind(self, kind: Kind) -> list[PageFacts]:
         return [f for f in self.facts.values() if f.kind == kind]
 
-    def trouble(self) -> list[str]:
-        """Why the crawl may not have covered the site; empty when it did."""
+    @functools.cached_property
+    def coverage(self) -> Coverage:
+        return measure_coverage(self.facts, self.outcome, self.settings, self.paths)
+
+    def trouble(self, check_id: str) -> list[str]:
+        """Why the crawl may not have covered what could be this check's evidence; empty when it did."""
         o = self.outcome
         reasons: list[str] = []
         home = o.home
@@ -139,11 +145,14 @@ class AuditContext:
             else:
                 detail = (home.error or f"HTTP {home.status}") if home is not None else "not fetched"
                 reasons.append(f"home page unreachable ({detail}): nothing could be checked")
-        blocked = [u for u in o.robots_blocked if home is None or u != home.url]
-        if blocked:
-            shown = ", ".join(blocked[:5]) + (f" and {len(blocked) - 5} more" if len(blocked) > 5 else "")
-            reasons.append(f"robots.txt forbids {plural(len(blocked), 'linked page')}: {shown}")
-        reasons.extend(f"limit hit before the site was covered: {limit}" for limit in o.limits_hit)
+        unread = self.coverage.relevant(check_id)
+        if unread:
+            shown = "; ".join(f"{u.url} ({u.why})" for u in unread[:5])
+            more = f" and {len(unread) - 5} more" if len(unread) > 5 else ""
+            reasons.append(
+                f"{plural(len(unread), 'page')} within {self.settings.max_clicks} clicks that could be this "
+                f"check's evidence {'was' if len(unread) == 1 else 'were'} not read: {shown}{more}"
+            )
         if o.render_failures:
             cause = f" ({o.browser_note})" if o.browser_note else ""
             reasons.append(

@@ -83,7 +83,10 @@ async def build_export(store: Store, run_id: str) -> dict[str, Any]:
             "pages_fetched": run.pages_fetched,
             "pages_rendered": run.pages_rendered,
             "notes": notes,
-            "options": {k: v for k, v in run.options.items() if k != "process"},  # which process ran it is local detail
+            **({"coverage": run.options["coverage"]} if "coverage" in run.options else {}),
+            "options": {
+                k: v for k, v in run.options.items() if k not in ("process", "coverage")
+            },  # the process is local
         },
         "checks": {},
     }

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from auditcrawl.crawler import AddressPolicy, Network, Resolver, StaticResolver, guarded_transport
+from auditcrawl.crawler import AddressPolicy, Network, Resolver
 from auditcrawl.pipeline import AuditReport, run_audit
 from auditcrawl.rules import Claims
 from auditcrawl.settings import OPTION_FIELDS, Settings, load_settings
@@ -122,26 +122,6 @@ def audit(tmp_path: Path) -> Callable[..., Any]:
         return Audited(report, document, settings.storage.db)
 
     return run
-
-
-class LoopbackTransport(httpx.AsyncBaseTransport):
-    """Real requests to a loopback test server standing in for other hosts, https included.
-
-    The names resolve to 127.0.0.1 through the resolver override, and https URLs are sent
-    as plain http to the server's port (the test server has no certificate).
-    """
-
-    def __init__(self, server: SiteServer, names: list[str]) -> None:
-        self.port = server.port
-        resolver = StaticResolver({name: "127.0.0.1" for name in names}, strict=True)
-        self.inner = guarded_transport(resolver, AddressPolicy(allow_private=True), httpx.Limits())
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        request.url = request.url.copy_with(scheme="http", port=self.port)
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 # --- PostgreSQL: a private server on a random loopback port, started once per test session ---

@@ -12,9 +12,8 @@ from pypdf import PdfReader, PdfWriter
 
 from auditcrawl.crawler import parse_pdf
 from auditcrawl.rules import Claims
-from auditcrawl.siteserver import Page
+from auditcrawl.siteserver import LoopbackTransport, Page
 
-from .conftest import LoopbackTransport
 from .sites import AS_OF, classic_site, days_ago, page, published, text
 
 

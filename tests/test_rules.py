@@ -308,13 +308,19 @@ def test_undated_candidates_make_3_2_needs_review() -> None:
     assert result.rejected[0].url == b and result.rejected[0].reasons[0] == "undated: no publication date on the page"
 
 
-def test_limits_hit_turn_not_met_into_needs_review() -> None:
-    a = "https://p.com/case-studies/a"
+def test_a_page_limit_that_left_a_case_study_link_unread_turns_2_2_into_needs_review() -> None:
+    a, unread = "https://p.com/case-studies/a", "https://p.com/case-studies/b"
     facts = {a: facts_for(a, "case_study")}
-    outcome = outcome_of([("https://p.com/", a)], limits=["max_pages (5) reached with 40 URLs still queued"])
+    outcome = outcome_of(
+        [("https://p.com/", a), ("https://p.com/", unread)], limits=["max_pages (5) reached with 40 URLs still queued"]
+    )
+    outcome.unvisited, outcome.link_text = [unread], {unread: "Fabrikam case study"}
     result = evaluate(facts, outcome, AuditSettings(as_of=AS_OF))["2.2"]
     assert result.status == "needs_review"
-    assert result.reasons[0] == "limit hit before the site was covered: max_pages (5) reached with 40 URLs still queued"
+    assert result.reasons[0] == (
+        "1 page within 4 clicks that could be this check's evidence was not read: "
+        f"{unread} (not fetched: max_pages (5) reached)"
+    )
 
 
 def test_case_study_beyond_the_click_limit_is_not_easily_discoverable() -> None:

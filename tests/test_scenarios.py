@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from auditcrawl.crawler import StaticResolver
-from auditcrawl.siteserver import Page
+from auditcrawl.siteserver import LoopbackTransport, Page
 
 from . import sites
-from .conftest import LoopbackTransport
 from .sites import classic_site, days_ago, page, published, text, without_links_to
 
 
