@@ -58,6 +58,8 @@ def print_verdicts(console: Console, document: Mapping[str, Any]) -> None:
             f"  {run['pages_fetched']} pages fetched",
         )
     )
+    if run.get("coverage"):
+        console.print(Text(f"  coverage: {run['coverage']['summary']}"), overflow="fold")
     for note in run["notes"]:
         console.print(Text(f"  note: {note}", style="dim"))
     table = Table(expand=True)
@@ -69,7 +71,8 @@ def print_verdicts(console: Console, document: Mapping[str, Any]) -> None:
     console.print(table)
     for check_id, check in document["checks"].items():
         console.print(Text(f"{check_id}  {check['status']}", style=STATUS_STYLE.get(check["status"], "bold")))
-        for item in check["evidence"]:
+        cited = [e for e in check["evidence"] if e.get("cited", True)]
+        for item in cited:
             date = f"  published {item['published']}" if item.get("published") else ""
             console.print(Text(f"  + {item['url']}{date}", style="green"), overflow="fold")
             path = item.get("click_path") or []
@@ -77,6 +80,9 @@ def print_verdicts(console: Console, document: Mapping[str, Any]) -> None:
                 console.print(
                     Text("      path: " + " > ".join(short_path(u, home) for u in path), style="dim"), overflow="fold"
                 )
+        listed = len(check["evidence"]) - len(cited)
+        if listed:
+            console.print(Text(f"  + … {listed} more counted (listed in the export and the report)", style="green"))
         for item in check["rejected"][:8]:
             reason = item["reasons"][0] if item["reasons"] else ""
             console.print(Text(f"  - {short_path(item['url'], home)}: {reason}", style="red"), overflow="fold")

@@ -32,13 +32,14 @@ def _slug(url: str) -> str:
 
 
 async def take_evidence_screenshots(checks: dict[str, CheckResult], renderer: Renderer, folder: Path) -> list[str]:
-    """A PNG of every evidence page (the landing page among them); path and sha256 go on the item.
+    """A PNG of every cited evidence page (the landing page among them); path and sha256 go on the item.
+    The items a check lists beyond the ones it cites get none: a real blog can count 75 posts.
 
     Returns notes for the run: what could not be taken and why.
     """
     taken: dict[str, tuple[str, str] | str] = {}  # URL -> (path, sha256) or the error
     for result in checks.values():
-        for item in result.evidence:
+        for item in (e for e in result.evidence if e.extra.get("cited", True)):
             if item.url not in taken:
                 path = folder / f"{len(taken) + 1:02d}-{_slug(item.url)}.png"
                 error = await renderer.screenshot(item.url, path, item.extra.get("warc_record_id"))

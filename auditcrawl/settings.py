@@ -68,6 +68,7 @@ class AuditSettings:
     min_case_studies: int = 2
     min_thought_leadership: int = 2
     max_clicks: int = 4
+    cite: int = 5  # evidence items per check cited with a screenshot; the rest are listed
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ def _validate(settings: Settings) -> None:
         (a.min_case_studies >= 1, "min_case_studies must be at least 1"),
         (a.min_thought_leadership >= 1, "min_thought_leadership must be at least 1"),
         (a.max_clicks >= 0, "max_clicks must be 0 or more"),
+        (a.cite >= 1, "cite must be at least 1"),
         (bool(settings.storage.db.strip()), "db must not be empty"),
     ]
     for ok, message in checks:

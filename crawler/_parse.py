@@ -113,6 +113,7 @@ class ParsedPage:
     title: str | None = None
     description: str | None = None
     canonical: str | None = None
+    alternates: list[str] = field(default_factory=list)  # <link rel="alternate" hreflang>: the page in other languages
     lang: str | None = None
     og_type: str | None = None
     h1: list[str] = field(default_factory=list)
@@ -311,6 +312,10 @@ def parse_html(html: str, url: str) -> ParsedPage:
     canonical = tree.css_first('link[rel="canonical"]')
     if canonical is not None:
         page.canonical = canonicalize(canonical.attributes.get("href") or "", base=base)
+    for alternate in tree.css('link[rel="alternate"][hreflang]'):
+        href = canonicalize(alternate.attributes.get("href") or "", base=base)
+        if href and href != url and href not in page.alternates:
+            page.alternates.append(href)
     page.json_ld = _json_ld(tree)
     page.forms = _forms(tree)
     for frame in tree.css("iframe[src], video source[src], video[src]"):

@@ -13,6 +13,7 @@ from ._context import AuditContext, find_facts, labels, not_industrial, plural
 from ._models import CASE_STUDIES, LANDING_PAGE, THOUGHT_LEADERSHIP, CheckResult, Evidence, PageFacts
 from ._textdates import parse_date_text
 from ._vocab import load_vocabulary
+from ._works import one_per_work
 
 __all__ = ["AuditContext", "apply_listing_dates", "evaluate", "evaluate_claims", "find_facts"]
 
@@ -44,6 +45,7 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
             )
     candidates += [(f, list(f.kind_reasons)) for f in ctx.of_kind("landing_page") if not f.offsite and f is not home]
     claimed = ctx.claimed_public_case_studies()
+    claimed_all = ctx.claimed_case_study_problems()
     borderline: list[Evidence] = []
     for f, why in candidates:
         problems = [p for p in (ctx.access_problem(f), ctx.reach_problem(f, max_clicks)) if p]
@@ -55,11 +57,21 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
         notes += links.reasons(claimed)
         if f.aws_signals:
             notes.append(f'highlights the AWS partnership: "{f.aws_signals[0]}"')
-        # The practice page links to the partner's case studies, the public ones among them.
-        if claimed and not any(url in links.public for url in claimed):
-            problems.append("links to none of the claimed public case studies")
+        # The practice page links to the partner's case studies, "including the two public case studies
+        # submitted": with claims, at least two of the claimed ones (all, if fewer were claimed), public and live.
+        if claimed_all:
+            linked = [url for url in claimed if url in links.public]
+            need = min(ctx.settings.min_case_studies, len(claimed_all))
+            if len(linked) < need:
+                problems.append(
+                    f"links to {len(linked)} of the claimed case studies, public and live; it must link to {need}"
+                )
+                notes += [f"claimed case study {url}: {why}" for url, why in claimed_all.items() if why]
         elif not links.public:
             problems.append("links to no public case study")
+        if not f.aws_signals and not ctx.aws_partnership:
+            # Nothing on the site speaks of an AWS partnership: an industrial page is no AWS practice page.
+            problems.append("mentions no AWS partnership, and no page of the site does")
         if problems:
             result.rejected.append(ctx.evidence(f, problems + notes))
         elif not f.aws_signals:
@@ -91,6 +103,11 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
         result.summary = "No industrial-software practice page found"
         result.reasons.append("no page on the site describes an industrial-software practice")
     return result
+
+
+def _versions(e: Evidence) -> str:
+    versions = e.extra.get("versions") or []
+    return f" (one work, also at {', '.join(versions)})" if versions else ""
 
 
 def _why_not(reason: str) -> str:
@@ -128,6 +145,9 @@ def check_case_studies(ctx: AuditContext) -> CheckResult:
             notes.append(f"industrial categories: {labels(f.categories)}")
         if on_aws:
             notes.append(on_aws)
+        if not on_aws and not other_cloud and not ctx.aws_partnership:
+            # No cloud named, and the site never speaks of AWS: nothing suggests an AWS customer case study.
+            problems.append("names no cloud platform, and no page of the site mentions an AWS partnership")
         doubts = [d for d in (None if on_aws else "names no cloud platform: confirm it runs on AWS", f.kind_doubt) if d]
         if problems:
             result.rejected.append(ctx.evidence(f, problems + notes))
@@ -136,9 +156,11 @@ def check_case_studies(ctx: AuditContext) -> CheckResult:
         else:
             result.evidence.append(ctx.evidence(f, notes))
     result.evidence.sort(key=lambda e: (e.clicks or 0, e.url))
+    result.evidence = one_per_work(result.evidence, ctx.works)
+    to_confirm = one_per_work(to_confirm, ctx.works, counted=result.evidence)
     n = len(result.evidence)
     result.reasons = [
-        f"{e.url}: public industrial case study on AWS, {plural(e.clicks or 0, 'click')} from home"
+        f"{e.url}: public industrial case study on AWS, {plural(e.clicks or 0, 'click')} from home{_versions(e)}"
         for e in result.evidence
     ]
     result.reasons += [f"{e.url}: {e.reasons[0]}" for e in to_confirm + result.rejected]
@@ -196,8 +218,10 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
             continue
         (result.rejected if problems else result.evidence).append(ctx.evidence(f, problems + notes))
     result.evidence.sort(key=lambda e: e.published or window_start, reverse=True)
+    result.evidence = one_per_work(result.evidence, ctx.works)
+    undated = one_per_work(undated, ctx.works, counted=result.evidence)
     n = len(result.evidence)
-    result.reasons = [f"{e.url}: published {e.published}, industrial" for e in result.evidence]
+    result.reasons = [f"{e.url}: published {e.published}, industrial{_versions(e)}" for e in result.evidence]
     result.reasons += [f"{e.url}: {e.reasons[0]}" for e in undated + result.rejected]
     result.rejected = undated + result.rejected
     if n >= s.min_thought_leadership:
@@ -290,6 +314,9 @@ def evaluate(
         THOUGHT_LEADERSHIP: check_thought_leadership(ctx),
     }
     _apply_landing_claim(checks[LANDING_PAGE], claims or [], ctx)
+    for result in checks.values():  # each check's evidence is in order of strength: the first few are cited
+        for i, item in enumerate(result.evidence):
+            item.extra["cited"] = i < settings.cite
     return checks
 
 

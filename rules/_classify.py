@@ -99,11 +99,14 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     declared = parsed.lang or page.headers.get("content-language")
     vocab = load_vocabulary(detect_language(declared, parsed.text))
     facts.title, facts.lang, facts.word_count = parsed.title, vocab.lang, parsed.word_count
+    declared_versions = [parsed.canonical, *parsed.alternates]
+    facts.versions = list(dict.fromkeys(v for v in declared_versions if v and v not in (page.url, page.final_url)))
     facts.notes = list(parsed.notes)
-    heads = " | ".join([parsed.title or "", *parsed.headings])
-    focus_text = " | ".join([parsed.title or "", *parsed.h1, parsed.description or ""])
-    text = Text(parsed.text)  # lowercased and split into words once for every matcher below
-    category_terms = detect_categories(heads, text.prefixed(parsed.description or ""), vocab)
+    plain = vocab.without_other_meanings  # "software supply chain", "AWS D1.1": words in another sense
+    heads = plain(" | ".join([parsed.title or "", *parsed.headings]))
+    focus_text = plain(" | ".join([parsed.title or "", *parsed.h1, parsed.description or ""]))
+    text = Text(plain(parsed.text))  # lowercased and split into words once for every matcher below
+    category_terms = detect_categories(heads, text.prefixed(plain(parsed.description or "")), vocab)
     facts.not_industrial = generic_it_reason(focus_text, category_terms, vocab)
     if facts.not_industrial is not None:
         category_terms = {}
@@ -127,7 +130,7 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     facts.isvs = vocab.isv_vendors.find(text)
     if date_all or facts.kind in _DATED_KINDS:  # dating costs a few ms a page: only where it matters
         html = page.html if page.content_type in HTML_TYPES else ""
-        finding = publication_date(html, page.final_url, parsed, vocab, as_of)
+        finding = publication_date(html, page.final_url, parsed, vocab, as_of, page.fetched_at.date())
         if finding is not None:
             facts.published, facts.date_source = finding.published, finding.source
             if finding.first_published is not None:

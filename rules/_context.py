@@ -15,6 +15,7 @@ from ._claims import ClaimVerdict
 from ._coverage import Coverage, measure_coverage
 from ._models import Evidence, Kind, PageFacts
 from ._vocab import category_labels
+from ._works import Works
 
 __all__ = ["AuditContext", "CaseStudyLinks", "find_facts", "labels", "not_industrial", "plural"]
 
@@ -83,6 +84,14 @@ class AuditContext:
                 found.append(f.key if f is not None else claim.url)
         return found
 
+    def claimed_case_study_problems(self) -> dict[str, str | None]:
+        """Every case study the applicant claimed, with why it does not hold (None when it does)."""
+        return {
+            c.url: None if c.verdict == "ok" else f"{c.verdict.replace('_', ' ')} ({'; '.join(c.reasons[:1])})"
+            for c in self.claims
+            if c.claimed_as == "case_study"
+        }
+
     def case_study_problem(self, f: PageFacts) -> str | None:
         """Why a case-study page is not one of the partner's public case studies; None when it is."""
         problem = self.access_problem(f)
@@ -129,6 +138,16 @@ class AuditContext:
 
     def of_kind(self, kind: Kind) -> list[PageFacts]:
         return [f for f in self.facts.values() if f.kind == kind]
+
+    @functools.cached_property
+    def aws_partnership(self) -> str | None:
+        """The first page of the partner's own site that highlights an AWS partnership, if any does."""
+        found = (f.key for f in self.facts.values() if f.aws_signals and not f.offsite and self.site.contains(f.url))
+        return next(iter(sorted(found)), None)
+
+    @functools.cached_property
+    def works(self) -> Works:
+        return Works(self.facts.values())
 
     @functools.cached_property
     def coverage(self) -> Coverage:

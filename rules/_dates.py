@@ -145,11 +145,15 @@ def _compact_or_mail_date(value: str, as_of: date) -> date | None:
     return _iso(stamp.date().isoformat(), as_of)
 
 
-def publication_date(html: str, url: str, page: ParsedPage, vocab: Vocabulary, as_of: date) -> DateFinding | None:
+def publication_date(
+    html: str, url: str, page: ParsedPage, vocab: Vocabulary, as_of: date, crawled_on: date | None = None
+) -> DateFinding | None:
     """The page's original publication date, or None when the page does not show one.
 
-    Cheapest trustworthy signal first: structured data, meta tags, htmldate's
-    markup analysis, a date written in the content, the URL's date path.
+    Cheapest trustworthy signal first: structured data, meta tags, a full date path in the URL,
+    htmldate's markup analysis, a date written in the content, the URL's year and month. A date
+    that only a search of the page's text finds and that is the audit day or the crawl day is a
+    footer, a build stamp or today's date printed by the site, not a publication date.
     """
     if page.is_pdf:
         created = _iso(page.meta.get("pdf:created"), as_of)
@@ -167,25 +171,36 @@ def publication_date(html: str, url: str, page: ParsedPage, vocab: Vocabulary, a
                 or _prefer_url_day(published, in_url)
                 or DateFinding(_local_day(written, html, page.meta) or published, source)
             )
+    # A full date path (/2018/08/14/slug) is the publisher's own dating: above any guess from the text.
+    if in_url is not None and in_url[2] is not None and (day := _url_day(in_url, as_of)) is not None:
+        return DateFinding(day, "url")
+    today = {as_of, crawled_on}
+
+    def guessed(found: date | None) -> date | None:
+        return found if found is not None and found not in today else None
+
     tree = _without_modification_notes(html, page.visible_text or page.text) if html else None
-    if tree is not None and (found := _from_htmldate(tree, url, as_of, extensive=False)):
+    if tree is not None and (found := guessed(_from_htmldate(tree, url, as_of, extensive=False))):
         return DateFinding(found, "htmldate")
-    found = find_text_date(without_modified_notes(page.text), vocab, as_of)
+    found = guessed(find_text_date(without_modified_notes(page.text), vocab, as_of))
     if found:
         return DateFinding(found, "text")
     # htmldate's free-text search last: it costs twice its markup search and reads any date-like text.
-    if tree is not None and (found := _from_htmldate(tree, url, as_of, extensive=True)):
+    if tree is not None and (found := guessed(_from_htmldate(tree, url, as_of, extensive=True))):
         return DateFinding(found, "htmldate")
-    if in_url is not None and str(in_url[0]) in page.text:
-        # The URL's date only when the page itself names that year: URLs can disagree with pages.
-        year, month, day = in_url
-        try:
-            found = date(year, month, day or 1)
-        except ValueError:
-            return None
-        if MIN_DATE <= found <= as_of:
-            return DateFinding(found, "url")
+    if in_url is not None and str(in_url[0]) in page.text and (found := _url_day(in_url, as_of)) is not None:
+        # A year and month alone only when the page itself names that year: URLs can disagree with pages.
+        return DateFinding(found, "url")
     return None
+
+
+def _url_day(in_url: tuple[int, int, int | None], as_of: date) -> date | None:
+    year, month, day = in_url
+    try:
+        found = date(year, month, day or 1)
+    except ValueError:
+        return None
+    return found if MIN_DATE <= found <= as_of else None
 
 
 def _reissued(published: date, source: str, page: ParsedPage, as_of: date) -> DateFinding | None:

@@ -61,6 +61,7 @@ class PageFacts(PageFetch):
     completeness: dict[str, Any] | None = None  # 2.1.3 / 2.1.4, for pages that may be case studies
     nofollow: bool = False  # its links were recorded but not followed (robots meta tag or X-Robots-Tag)
     content_links: list[str] = field(default_factory=list)  # an industrial page's links outside menus and footer
+    versions: list[str] = field(default_factory=list)  # other URLs of the same work: canonical, hreflang alternates
 
     @property
     def ok(self) -> bool:

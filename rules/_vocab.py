@@ -82,6 +82,13 @@ class Vocabulary:
     result_words: TermMatcher
     completion_words: TermMatcher
     anonymous_patterns: tuple[re.Pattern[str], ...]
+    other_meanings: re.Pattern[str] | None = None  # words of the vocabularies in another sense (see signals.toml)
+
+    def without_other_meanings(self, text: str) -> str:
+        """The text with each use of a vocabulary word in another sense blanked (same length)."""
+        if self.other_meanings is None:
+            return text
+        return self.other_meanings.sub(lambda m: " " * len(m.group(0)), text)
 
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "ja")
@@ -185,6 +192,7 @@ def load_vocabulary(lang: str = "en") -> Vocabulary:
         result_words=TermMatcher(words["result_words"]),
         completion_words=TermMatcher(words["completion_words"]),
         anonymous_patterns=tuple(re.compile(p, re.IGNORECASE) for p in words["anonymous_patterns"]),
+        other_meanings=re.compile("|".join(f"(?:{p})" for p in raw["other_meanings"]["patterns"]), re.IGNORECASE),
     )
 
 

@@ -6,6 +6,7 @@ import dataclasses
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -122,6 +123,13 @@ def audit(tmp_path: Path) -> Callable[..., Any]:
         return Audited(report, document, settings.storage.db)
 
     return run
+
+
+def default_signals() -> None:
+    """`preexec_fn` of a child process a test interrupts: SIGINT and SIGTERM handled as by default, even
+    when the test run itself was started in the background (which ignores SIGINT in its children)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 # --- PostgreSQL: a private server on a random loopback port, started once per test session ---

@@ -7,6 +7,7 @@ from typing import Any
 
 from auditcrawl.storage import Store
 
+from .conftest import default_signals
 from .faultserver import FaultServer
 
 FAULTS = {
@@ -71,6 +72,7 @@ def test_ctrl_c_stops_gracefully_and_keeps_what_was_fetched(serve: Any, tmp_path
     proc = subprocess.Popen(
         [str(binary), "crawl", server.url("/"), "--allow-private", "--delay", "0.4", "--db", db],
         env=env,
+        preexec_fn=default_signals,
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -21,7 +21,7 @@ from auditcrawl.scheduler import JOB_PREFIX
 from auditcrawl.siteserver import Page
 from auditcrawl.storage import sync_url, validate_export
 
-from .conftest import WebhookReceiver
+from .conftest import WebhookReceiver, default_signals
 from .sites import AS_OF, classic_site, page, text, without_links_to
 
 BIN = Path(sys.executable).parent / "auditcrawl"
@@ -252,6 +252,7 @@ def test_scheduler_restart_keeps_the_schedule_and_catches_up_once(serve: Any, tm
         proc = subprocess.Popen(
             [str(BIN), "-v", "scheduler", "--db", db],
             env=ENV,
+            preexec_fn=default_signals,
             text=True,
             stdout=log.open("a"),  # a file, not a pipe nobody reads: a full pipe would block the scheduler
             stderr=subprocess.STDOUT,

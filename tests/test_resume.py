@@ -25,6 +25,7 @@ from auditcrawl.pipeline import archive_path
 from auditcrawl.siteserver import Page, SiteServer
 from auditcrawl.storage import PageRow, Run, Store
 
+from .conftest import default_signals
 from .sites import AS_OF, classic_site, page
 
 BIN = Path(sys.executable).parent / "auditcrawl"
@@ -120,7 +121,13 @@ def _stop_after(
 ) -> None:
     """Run the command and send it the signal once the server has seen that many page requests."""
     proc = subprocess.Popen(
-        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=default_signals,
     )
     deadline = time.monotonic() + 60
     while sum(_page_requests(server).values()) < requests:

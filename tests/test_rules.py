@@ -415,18 +415,37 @@ def test_the_landing_page_counts_only_live_public_case_study_links(
     assert reason in items[0].reasons, items[0].reasons
 
 
-def test_with_claims_the_landing_page_must_link_to_a_claimed_public_case_study() -> None:
-    a, b = "https://p.com/cs/a", "https://p.com/cs/b"
-    pages = {a: _case(a), b: _case(b)}
+def test_with_claims_the_landing_page_must_link_to_two_claimed_public_case_studies() -> None:
+    a, b, c = "https://p.com/cs/a", "https://p.com/cs/b", "https://p.com/cs/c"
+    pages = {a: _case(a), b: _case(b), c: _case(c)}
     claims = [ClaimVerdict(a, "case_study", "ok"), ClaimVerdict(b, "case_study", "ok")]
-    linked_to_b = _landing([(LP, b)], pages, claims)
-    assert linked_to_b.status == "met"
-    assert "links to the claimed public case study https://p.com/cs/b" in linked_to_b.evidence[0].reasons
-    assert "does not link to the claimed public case study https://p.com/cs/a" in linked_to_b.evidence[0].reasons
-    other = "https://p.com/cs/c"
-    linked_elsewhere = _landing([(LP, other)], {**pages, other: _case(other)}, claims)
-    assert linked_elsewhere.status == "not_met"
-    assert linked_elsewhere.rejected[0].reasons[0] == "links to none of the claimed public case studies"
+    both = _landing([(LP, a), (LP, b)], pages, claims)
+    assert both.status == "met"
+    assert "links to the claimed public case study https://p.com/cs/b" in both.evidence[0].reasons
+    only_b = _landing([(LP, b), (LP, c)], pages, claims)
+    assert only_b.status == "not_met"
+    reasons = only_b.rejected[0].reasons
+    assert reasons[0] == "links to 1 of the claimed case studies, public and live; it must link to 2"
+    assert "does not link to the claimed public case study https://p.com/cs/a" in reasons
+
+
+def test_with_claims_a_dead_claimed_case_study_leaves_the_landing_page_one_short() -> None:
+    a, dead = "https://p.com/cs/a", "https://p.com/cs/gone"
+    claims = [
+        ClaimVerdict(a, "case_study", "ok"),
+        ClaimVerdict(dead, "case_study", "not_found", ["HTTP 404"]),
+    ]
+    result = _landing([(LP, a), (LP, dead)], {a: _case(a)}, claims)
+    assert result.status == "not_met"
+    reasons = result.rejected[0].reasons
+    assert reasons[0] == "links to 1 of the claimed case studies, public and live; it must link to 2"
+    assert f"claimed case study {dead}: not found (HTTP 404)" in reasons
+
+
+def test_with_one_claimed_case_study_the_landing_page_links_to_it() -> None:
+    a = "https://p.com/cs/a"
+    result = _landing([(LP, a)], {a: _case(a)}, [ClaimVerdict(a, "case_study", "ok")])
+    assert result.status == "met"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,43 @@
+"""Verdicts on the six real company websites of ../shared/realsites-dev, against an auditor's labels.
+
+The figures bench/realsites.py prints, held as a floor: every verdict one the labels accept, no
+`met` where the auditor says `not_met`, and at least 15 of the 18 exactly the auditor's."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "realsites-dev"
+pytestmark = [pytest.mark.corpus, pytest.mark.integration]
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_realsites", ROOT / "bench" / "realsites.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_realsites_verdicts_within_the_labels() -> None:
+    if not DATA.is_dir():
+        pytest.skip(f"the shared real-site set is absent: no folder {DATA}")
+    bench = _bench()
+    manifest = json.loads((DATA / "MANIFEST.json").read_text())
+    labels = json.loads((DATA / "LABELS.json").read_text())
+    verdicts = []
+    for entry in manifest:
+        run = asyncio.run(bench.audit_site(DATA, entry, labels[entry["name"]], None))
+        assert run.coverage["fetched"] == run.coverage["known"], f"{entry['name']}: radius not covered"
+        verdicts += run.verdicts
+    table = "\n".join(f"{v.site} {v.check}: {v.status} (auditor: {v.label})" for v in verdicts)
+    assert [v for v in verdicts if v.false_met] == [], table
+    assert all(v.acceptable for v in verdicts), table
+    assert sum(v.exact for v in verdicts) >= 15, table
