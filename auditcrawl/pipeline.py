@@ -243,7 +243,7 @@ async def audit_run(
             await pages.flush()
             verdicts = evaluate_claims(claims, pages.facts, outcome, settings.audit) if claims is not None else None
             checks = evaluate(pages.facts, outcome, settings.audit, verdicts)
-            coverage = measure_coverage(pages.facts, outcome, settings.audit)
+            coverage = measure_coverage(outcome, settings.audit)
             notes = coverage.notes() + run_notes(outcome, pages, resume_from)
             if settings.crawl.screenshots:
                 folder = screenshot_folder(settings.storage.screenshots_dir, settings.storage.db) / run.id

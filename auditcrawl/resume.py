@@ -88,7 +88,9 @@ async def resume_audit(
     for row in await store.run_pages(run.id):
         f = page_facts(row)
         facts.append(f)
-        pages.append(StoredPage(row.url, row.final_url, row.depth, row.offsite, f.robots_blocked, f.nofollow))
+        pages.append(
+            StoredPage(row.url, row.final_url, row.depth, row.offsite, f.robots_blocked, f.nofollow, f.error, f.status)
+        )
         if row.source == "seed":
             home = CrawledPage(**f.fetch_fields())
     edges = await store.run_links(run.id)

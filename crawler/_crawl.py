@@ -68,6 +68,8 @@ class CrawlOutcome:
     # checks read to tell whether an unfetched page could have been evidence.
     unvisited: list[str] = field(default_factory=list)
     link_text: dict[str, str] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)  # URLs that answered (requested and final), 4xx included
+    failed: dict[str, str] = field(default_factory=dict)  # URL -> why no answer came (error, or 5xx after retries)
     sitemap_urls: int = 0
     sitemap_lastmod: dict[str, str] = field(default_factory=dict)  # a weak hint, never a publication date
     pages_rendered: int = 0
@@ -77,6 +79,15 @@ class CrawlOutcome:
     not_modified: int = 0  # pages answered 304 to a conditional request
     stopped_early: bool = False  # every check was met: the rest of the frontier was left
     interrupted: bool = False
+
+    def record(self, url: str, final_url: str, *, robots_blocked: bool, error: str | None, status: int | None) -> None:
+        """What became of one request: read (a 404 is read: the page is known to be dead), or failed."""
+        if robots_blocked:
+            return
+        if error is not None or status is None or status >= 500:
+            self.failed[url] = error or f"HTTP {status}"
+        else:
+            self.read.update((url, final_url))
 
     @property
     def home_ok(self) -> bool:
@@ -181,6 +192,9 @@ class Crawler:
             outcome.robots_blocked.append(url)
         else:
             outcome.pages_fetched += 1
+        outcome.record(
+            url, result.final_url, robots_blocked=result.robots_blocked, error=result.error, status=result.status
+        )
         outcome.graph.add_alias(url, result.final_url)
         offsite = not self.scope.contains(result.final_url)
         await self.on_page(CrawledPage.from_fetch(result, depth=0, source=source, offsite=offsite))
@@ -255,6 +269,7 @@ class Crawler:
                 outcome.robots_blocked.append(p.url)
             else:
                 outcome.pages_fetched += 1
+            outcome.record(p.url, p.final_url, robots_blocked=p.robots_blocked, error=p.error, status=p.status)
             self._offsite_queued += p.offsite  # the off-site budget is the run's, not this process's
         for requested, final in point.redirects.items():
             frontier.mark_seen(requested)
@@ -307,6 +322,9 @@ class Crawler:
         if result.robots_blocked:
             outcome.robots_blocked.append(entry.url)
             outcome.link_text[entry.url] = entry.anchor
+        outcome.record(
+            entry.url, result.final_url, robots_blocked=result.robots_blocked, error=result.error, status=result.status
+        )
         page = CrawledPage.from_fetch(result, depth=entry.depth, source=entry.source, offsite=offsite)
         # Another URL already led here (a redirect): the handler decides; links are not queued twice.
         page.duplicate = result.final_url in self._final_seen

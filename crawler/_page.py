@@ -107,6 +107,8 @@ class StoredPage:
     offsite: bool
     robots_blocked: bool
     nofollow: bool = False  # its links were recorded but not followed
+    error: str | None = None
+    status: int | None = None
 
 
 @dataclass

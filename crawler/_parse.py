@@ -82,6 +82,7 @@ _SKIP_EXT = frozenset(
     ]
 )
 MAX_TEXT = 200_000  # characters of content analysed per page: plenty for any real page, bounded for hostile ones
+MAX_IMAGE_NAMES = 50  # file names of images without alt text kept per page
 MAX_DEPTH = 2_000  # the parser slows down quadratically with nesting; no real page nests this deep
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
 _VOID = frozenset(
@@ -125,6 +126,7 @@ class ParsedPage:
     links: list[Link] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
     image_alts: list[str] = field(default_factory=list)
+    image_names: list[str] = field(default_factory=list)  # file names of images without alt text, as words
     noindex: bool = False
     nofollow: bool = False
     meta: dict[str, str] = field(default_factory=dict)
@@ -323,6 +325,12 @@ def parse_html(html: str, url: str) -> ParsedPage:
         if src:
             page.media_embeds.append(src)
     page.image_alts = [alt for img in tree.css("img[alt]") if (alt := _clean(img.attributes.get("alt")))]
+    # A partner badge is often an image with no alt text: its file name still says what it is.
+    for img in tree.css("img[src]"):
+        if not _clean(img.attributes.get("alt")) and len(page.image_names) < MAX_IMAGE_NAMES:
+            stem = (img.attributes.get("src") or "").split("?", 1)[0].rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            if stem and not stem.startswith("data:"):
+                page.image_names.append(re.sub(r"[-_.+%\d]+", " ", stem).strip())
 
     seen: set[tuple[str, str]] = set()
     regions: dict[int, str] = {}  # by parent element: a menu's forty links share one walk up the tree

@@ -69,8 +69,8 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
                 notes += [f"claimed case study {url}: {why}" for url, why in claimed_all.items() if why]
         elif not links.public:
             problems.append("links to no public case study")
-        if not f.aws_signals and not ctx.aws_partnership:
-            # Nothing on the site speaks of an AWS partnership: an industrial page is no AWS practice page.
+        if not f.aws_signals and not ctx.claims_aws_partnership:
+            # The checklist's practice page highlights the AWS partnership; this site claims none anywhere.
             problems.append("mentions no AWS partnership, and no page of the site does")
         if problems:
             result.rejected.append(ctx.evidence(f, problems + notes))
@@ -145,8 +145,8 @@ def check_case_studies(ctx: AuditContext) -> CheckResult:
             notes.append(f"industrial categories: {labels(f.categories)}")
         if on_aws:
             notes.append(on_aws)
-        if not on_aws and not other_cloud and not ctx.aws_partnership:
-            # No cloud named, and the site never speaks of AWS: nothing suggests an AWS customer case study.
+        if not on_aws and not other_cloud and not ctx.claims_aws_partnership:
+            # No cloud named, and no AWS partnership claimed anywhere: nothing makes it an AWS customer case study.
             problems.append("names no cloud platform, and no page of the site mentions an AWS partnership")
         doubts = [d for d in (None if on_aws else "names no cloud platform: confirm it runs on AWS", f.kind_doubt) if d]
         if problems:

@@ -122,7 +122,8 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
         # A link to a case study that lands on a login page is still that case study, gated.
         decision = classify_kind(page.url, parsed, vocab, facts.categories)
     facts.kind, facts.kind_reasons, facts.kind_doubt = decision.kind, decision.reasons, decision.doubt()
-    facts.aws_signals = _aws_signals([Text(parsed.title or ""), text, *map(Text, parsed.image_alts)], vocab)
+    images = [*parsed.image_alts, *parsed.image_names]
+    facts.aws_signals = _aws_signals([Text(parsed.title or ""), text, *map(Text, images)], vocab)
     services = vocab.aws_services.find(text)
     facts.aws_services = list(dict.fromkeys(vocab.aws_service_canonical.get(s.lower(), s) for s in services))
     clouds = [vocab.cloud_canonical.get(c.lower(), c) for c in vocab.clouds.find(text)]

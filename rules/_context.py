@@ -140,10 +140,10 @@ class AuditContext:
         return [f for f in self.facts.values() if f.kind == kind]
 
     @functools.cached_property
-    def aws_partnership(self) -> str | None:
-        """The first page of the partner's own site that highlights an AWS partnership, if any does."""
-        found = (f.key for f in self.facts.values() if f.aws_signals and not f.offsite and self.site.contains(f.url))
-        return next(iter(sorted(found)), None)
+    def claims_aws_partnership(self) -> bool:
+        """Whether any page of the partner's own site speaks of an AWS partnership (text, badge alt text
+        or a badge's file name). Writing about AWS as a technology is not a partnership."""
+        return any(f.aws_signals and not f.offsite and self.site.contains(f.url) for f in self.facts.values())
 
     @functools.cached_property
     def works(self) -> Works:
@@ -151,7 +151,7 @@ class AuditContext:
 
     @functools.cached_property
     def coverage(self) -> Coverage:
-        return measure_coverage(self.facts, self.outcome, self.settings, self.paths)
+        return measure_coverage(self.outcome, self.settings, self.paths)
 
     def trouble(self, check_id: str) -> list[str]:
         """Why the crawl may not have covered what could be this check's evidence; empty when it did."""

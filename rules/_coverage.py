@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import unquote, urlsplit
@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from auditcrawl.crawler import CrawlOutcome, SiteScope
 from auditcrawl.settings import AuditSettings
 
-from ._models import CASE_STUDIES, CHECK_IDS, LANDING_PAGE, THOUGHT_LEADERSHIP, PageFacts
+from ._models import CASE_STUDIES, CHECK_IDS, LANDING_PAGE, THOUGHT_LEADERSHIP
 from ._terms import Text
 from ._vocab import Vocabulary, _read, load_vocabulary
 
@@ -166,20 +166,17 @@ def _checks_for(url: str, text: str, vocab: Vocabulary, window_start: date) -> t
     return tuple(checks)
 
 
-def _unread_candidates(facts: Iterable[PageFacts], outcome: CrawlOutcome) -> dict[str, str]:
-    """Every in-scope page linked from the site and not read, with why."""
+def _unread_candidates(outcome: CrawlOutcome) -> dict[str, str]:
+    """Every page linked from the site and not read, with why."""
     limit = outcome.limits_hit[0].split(" with ")[0] if outcome.limits_hit else "past max_depth"
     found = {url: f"not fetched: {limit}" for url in outcome.unvisited}
     home = outcome.home.url if outcome.home is not None else outcome.home_url
     found.update({url: "robots.txt forbids it" for url in outcome.robots_blocked if url != home})
-    for f in facts:
-        if not f.offsite and not f.robots_blocked and (f.error or (f.status or 0) >= 500):
-            found.setdefault(f.url, f"fetch failed: {f.error or f'HTTP {f.status}'}")
+    found.update({url: f"fetch failed: {why}" for url, why in outcome.failed.items() if url not in outcome.read})
     return found
 
 
 def measure_coverage(
-    facts: Mapping[str, PageFacts],
     outcome: CrawlOutcome,
     settings: AuditSettings,
     paths: Mapping[str, list[str]] | None = None,
@@ -195,11 +192,11 @@ def measure_coverage(
         path = paths.get(url) or paths.get(outcome.graph.resolve(url))
         return len(path) - 1 if path else None
 
-    unread_why = _unread_candidates(facts.values(), outcome)
-    read = [f for f in facts.values() if not f.offsite and f.url not in unread_why and site.contains(f.url)]
-    read_paths = frozenset(urlsplit(f.final_url).path.strip("/").lower() for f in read)
-    within = [clicks(f.final_url) for f in read]
-    coverage = Coverage(radius, fetched=sum(1 for n in within if n is not None and n <= radius))
+    unread_why = _unread_candidates(outcome)
+    read = [u for u in outcome.read if site.contains(u)]
+    read_paths = frozenset(urlsplit(u).path.strip("/").lower() for u in read)
+    within = {outcome.graph.resolve(u) for u in read if (n := clicks(u)) is not None and n <= radius}
+    coverage = Coverage(radius, fetched=len(within))
     for url, why in unread_why.items():
         if not site.contains(url):
             continue

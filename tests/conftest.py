@@ -102,7 +102,7 @@ class Audited:
 
 @pytest.fixture
 def audit(tmp_path: Path) -> Callable[..., Any]:
-    """Audit a URL into a fresh SQLite file and return the verdicts and the validated export."""
+    """Audit a URL into a fresh SQLite file (or the database `db`) and return the verdicts and the validated export."""
 
     async def run(
         home_url: str,
@@ -111,9 +111,10 @@ def audit(tmp_path: Path) -> Callable[..., Any]:
         transport: httpx.AsyncBaseTransport | None = None,
         claims: Claims | None = None,
         policy: AddressPolicy | None = None,
+        db: str | None = None,
         **flags: Any,
     ) -> Audited:
-        settings = make_settings(f"sqlite:///{tmp_path}/audit-{uuid.uuid4().hex[:6]}.db", **flags)
+        settings = make_settings(db or f"sqlite:///{tmp_path}/audit-{uuid.uuid4().hex[:6]}.db", **flags)
         async with Store(settings.storage.db) as store:
             report = await run_audit(
                 home_url, settings, store, network=Network(resolver, policy, transport), claims=claims

@@ -56,7 +56,7 @@ def test_pages_that_are_nobodys_evidence(url: str, text: str, why: str | None) -
 def test_which_checks_an_unread_page_could_serve(url: str, text: str, checks: tuple[str, ...]) -> None:
     outcome = outcome_of([(HOME, url)], limits=["max_pages (5) reached with 40 URLs still queued"])
     outcome.unvisited, outcome.link_text = [url], {url: text}
-    coverage = measure_coverage({}, outcome, AuditSettings(as_of=AS_OF))
+    coverage = measure_coverage(outcome, AuditSettings(as_of=AS_OF))
     assert [u.url for u in coverage.unread] == [url]
     assert coverage.unread[0].checks == checks
 
@@ -70,7 +70,8 @@ def test_pages_beyond_the_radius_and_pages_nobody_needs_decide_nothing() -> None
     outcome = outcome_of(edges, limits=["max_pages (5) reached with 2 URLs still queued"])
     outcome.unvisited = ["https://p.com/5/", chain[-1], terms]
     outcome.robots_blocked = [blocked]
-    coverage = measure_coverage(facts, outcome, AuditSettings(as_of=AS_OF))
+    outcome.read = set(chain[:5])
+    coverage = measure_coverage(outcome, AuditSettings(as_of=AS_OF))
     assert coverage.fetched == 5 and coverage.known == 6 and coverage.beyond == 3
     assert coverage.summary() == "pages within 4 clicks of home: 5 fetched / 6 known"
     assert [(u.url, u.checks) for u in coverage.unread] == [(terms, ())]
@@ -86,3 +87,13 @@ def test_a_robots_forbidden_case_study_link_within_the_radius_leaves_2_2_open() 
     checks = evaluate({}, outcome, AuditSettings(as_of=AS_OF))
     assert checks["2.2"].status == "needs_review"
     assert f"{blocked} (robots.txt forbids it)" in checks["2.2"].reasons[0]
+
+
+def test_a_case_study_that_failed_to_load_leaves_2_2_open_and_a_dead_one_does_not() -> None:
+    failing, dead = "https://p.com/case-studies/acme-mes/", "https://p.com/case-studies/old-mes/"
+    outcome = outcome_of([(HOME, failing), (HOME, dead)])
+    outcome.read = {HOME, dead}  # a 404 is an answer: the page is known to be gone
+    outcome.failed = {failing: "HTTP 503"}
+    coverage = measure_coverage(outcome, AuditSettings(as_of=AS_OF))
+    assert [(u.url, u.why) for u in coverage.relevant("2.2")] == [(failing, "fetch failed: HTTP 503")]
+    assert coverage.summary() == "pages within 4 clicks of home: 2 fetched / 3 known"

@@ -99,7 +99,11 @@ async def test_claims_get_verdicts_and_feed_the_checks(serve: Any, audit: Any) -
     }
     # the orphaned case study was fetched for its claim, but it is not linked: it does not count
     assert u("/case-studies/northwind-orphan/") not in result.evidence_urls("2.2")
-    assert result.statuses() == ("met", "met", "met")
+    # of the four claimed case studies only one holds: the practice page cannot link to two of them
+    assert result.statuses() == ("not_met", "met", "met")
+    reasons = result.rejected("3.1")[u("/industries/manufacturing/")]
+    assert reasons[0] == "links to 1 of the claimed case studies, public and live; it must link to 2"
+    assert f"claimed case study {u('/case-studies/missing/')}: not found (HTTP 404)" in reasons
 
 
 async def test_claimed_landing_page_not_linked_makes_3_1_not_met(serve: Any, audit: Any) -> None:
