@@ -105,7 +105,9 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     plain = vocab.without_other_meanings  # "software supply chain", "AWS D1.1": words in another sense
     heads = plain(" | ".join([parsed.title or "", *parsed.headings]))
     focus_text = plain(" | ".join([parsed.title or "", *parsed.h1, parsed.description or ""]))
-    text = Text(plain(parsed.text))  # lowercased and split into words once for every matcher below
+    text = Text(parsed.text)  # lowercased and split into words once for every matcher below
+    if (plain_text := plain(text)) is not parsed.text:
+        text = Text(plain_text)
     category_terms = detect_categories(heads, text.prefixed(plain(parsed.description or "")), vocab)
     facts.not_industrial = generic_it_reason(focus_text, category_terms, vocab)
     if facts.not_industrial is not None:

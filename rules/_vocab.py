@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from ._terms import TermMatcher
+from ._terms import TermMatcher, Text
 
 __all__ = [
     "CATEGORIES",
@@ -83,12 +83,14 @@ class Vocabulary:
     completion_words: TermMatcher
     anonymous_patterns: tuple[re.Pattern[str], ...]
     other_meanings: re.Pattern[str] | None = None  # words of the vocabularies in another sense (see signals.toml)
+    other_meaning_cues: frozenset[bytes] = frozenset()  # a word of every such use: most pages need no regex
 
-    def without_other_meanings(self, text: str) -> str:
+    def without_other_meanings(self, text: str | Text) -> str:
         """The text with each use of a vocabulary word in another sense blanked (same length)."""
-        if self.other_meanings is None:
-            return text
-        return self.other_meanings.sub(lambda m: " " * len(m.group(0)), text)
+        prepared = text if isinstance(text, Text) else Text(text)
+        if self.other_meanings is None or not self.other_meaning_cues & prepared.words:
+            return prepared.raw
+        return self.other_meanings.sub(lambda m: " " * len(m.group(0)), prepared.raw)
 
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "ja")
@@ -193,6 +195,7 @@ def load_vocabulary(lang: str = "en") -> Vocabulary:
         completion_words=TermMatcher(words["completion_words"]),
         anonymous_patterns=tuple(re.compile(p, re.IGNORECASE) for p in words["anonymous_patterns"]),
         other_meanings=re.compile("|".join(f"(?:{p})" for p in raw["other_meanings"]["patterns"]), re.IGNORECASE),
+        other_meaning_cues=frozenset(cue.encode() for cue in raw["other_meanings"]["cues"]),
     )
 
 
