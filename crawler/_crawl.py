@@ -80,14 +80,34 @@ class CrawlOutcome:
     stopped_early: bool = False  # every check was met: the rest of the frontier was left
     interrupted: bool = False
 
-    def record(self, url: str, final_url: str, *, robots_blocked: bool, error: str | None, status: int | None) -> None:
-        """What became of one request: read (a 404 is read: the page is known to be dead), or failed."""
+    def record(
+        self,
+        url: str,
+        final_url: str,
+        *,
+        robots_blocked: bool,
+        error: str | None,
+        status: int | None,
+        no_such_host: bool = False,
+    ) -> None:
+        """What became of one request: read (a 404 is read: the page is known to be dead, and so is a
+        page on a host whose name does not exist), or failed."""
         if robots_blocked:
             return
-        if error is not None or status is None or status >= 500:
+        if not no_such_host and (error is not None or status is None or status >= 500):
             self.failed[url] = error or f"HTTP {status}"
         else:
             self.read.update((url, final_url))
+
+    def record_result(self, url: str, result: FetchResult) -> None:
+        self.record(
+            url,
+            result.final_url,
+            robots_blocked=result.robots_blocked,
+            error=result.error,
+            status=result.status,
+            no_such_host=result.no_such_host,
+        )
 
     @property
     def home_ok(self) -> bool:
@@ -192,9 +212,7 @@ class Crawler:
             outcome.robots_blocked.append(url)
         else:
             outcome.pages_fetched += 1
-        outcome.record(
-            url, result.final_url, robots_blocked=result.robots_blocked, error=result.error, status=result.status
-        )
+        outcome.record_result(url, result)
         outcome.graph.add_alias(url, result.final_url)
         offsite = not self.scope.contains(result.final_url)
         await self.on_page(CrawledPage.from_fetch(result, depth=0, source=source, offsite=offsite))
@@ -322,9 +340,7 @@ class Crawler:
         if result.robots_blocked:
             outcome.robots_blocked.append(entry.url)
             outcome.link_text[entry.url] = entry.anchor
-        outcome.record(
-            entry.url, result.final_url, robots_blocked=result.robots_blocked, error=result.error, status=result.status
-        )
+        outcome.record_result(entry.url, result)
         page = CrawledPage.from_fetch(result, depth=entry.depth, source=entry.source, offsite=offsite)
         # Another URL already led here (a redirect): the handler decides; links are not queued twice.
         page.duplicate = result.final_url in self._final_seen

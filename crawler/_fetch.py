@@ -22,7 +22,14 @@ from auditcrawl.settings import CrawlSettings
 from ._clock import Clock, LoopClock
 from ._decode import ACCEPT_ENCODING, BoundedDecoder, UnsupportedEncoding
 from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
-from ._safety import AddressPolicy, Resolver, SystemResolver, destination_problem, guarded_transport
+from ._safety import (
+    AddressPolicy,
+    NoSuchHostError,
+    Resolver,
+    SystemResolver,
+    destination_problem,
+    guarded_transport,
+)
 from ._slots import SlotTable
 from ._urls import canonicalize
 from ._warc import RESOURCE, SUPPORT, WarcArchive
@@ -54,6 +61,7 @@ class FetchResult:
     robots_blocked: bool = False
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     warc_record_id: str | None = None  # the response record of the final hop, when archiving
+    no_such_host: bool = False  # the host's name does not exist: the link is dead, not unknown
 
     @property
     def not_modified(self) -> bool:
@@ -86,12 +94,13 @@ class _Response:
     warc_record_id: str | None = None
     wire: bytes = b""  # the body as it came over the wire (still compressed), for the archive
     too_large: bool = False  # the body passed the byte cap
+    no_such_host: bool = False
 
     def into(self, result: FetchResult) -> FetchResult:
         """What this response tells the caller, written into `result` (the hop's answer, fetched now)."""
         result.status, result.headers = self.status, self.headers
         result.content_type, result.body, result.error = self.content_type, self.body, self.error
-        result.warc_record_id = self.warc_record_id
+        result.warc_record_id, result.no_such_host = self.warc_record_id, self.no_such_host
         result.fetched_at = datetime.now(UTC)
         return result
 
@@ -199,7 +208,7 @@ class Fetcher:
         if result.status is not None and result.status >= 400:
             return RobotsResponse(status=result.status)
         if result.error:  # unreachable, redirected away, too large
-            return RobotsResponse(status=None, error=result.error)
+            return RobotsResponse(status=None, error=result.error, no_such_host=result.no_such_host)
         return RobotsResponse(status=result.status, body=result.body)
 
     async def destination_problem(self, url: str) -> str | None:
@@ -243,6 +252,7 @@ class Fetcher:
                     # A rule that names the URL is a robots block; a robots.txt that could not be had is a site failure.
                     result.robots_blocked = rules.mode == "parsed"
                     result.error = f"robots.txt disallows {current}" if result.robots_blocked else rules.note
+                    result.no_such_host = rules.no_such_host
                     return result
             # ETag / Last-Modified from an earlier run: an unchanged page costs a 304 (first hop only)
             conditional = _conditional_headers(validators) if hop == 0 else {}
@@ -328,6 +338,8 @@ class Fetcher:
             return _Response(
                 None, {}, error=f"timed out: no {phase} progress within {self.settings.timeout:g}s", retryable=True
             )
+        if isinstance(exc, httpx.ConnectError) and isinstance(exc.__cause__, NoSuchHostError):
+            return _Response(None, {}, error=f"connection failed: {exc}", no_such_host=True)  # asking again won't help
         if isinstance(exc, httpx.TransportError):
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             return _Response(None, {}, error=f"connection failed: {message[:200]}", retryable=True)

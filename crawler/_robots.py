@@ -68,6 +68,7 @@ class RobotsResponse:
     status: int | None  # None when the host could not be reached
     body: bytes = b""
     error: str | None = None  # why it could not be fetched
+    no_such_host: bool = False  # the host's name does not exist
 
 
 @dataclass
@@ -78,12 +79,14 @@ class RobotsRules:
     parser: Protego | None = None
     note: str = ""
     sitemaps: list[str] = field(default_factory=list)
+    no_such_host: bool = False  # the host's name does not exist: nothing there to fetch
 
     @classmethod
     def from_response(cls, response: RobotsResponse) -> RobotsRules:
         if response.status is None:
             detail = f" ({response.error})" if response.error else ""
-            return cls("disallow_all", note=f"robots.txt unreachable{detail}: treated as disallow all")
+            note = f"robots.txt unreachable{detail}: treated as disallow all"
+            return cls("disallow_all", note=note, no_such_host=response.no_such_host)
         if 500 <= response.status < 600:
             return cls("disallow_all", note=f"robots.txt answered {response.status}: treated as disallow all")
         if 400 <= response.status < 500:

@@ -84,6 +84,16 @@ class Resolver(Protocol):
     async def resolve(self, host: str, port: int) -> list[str]: ...
 
 
+class NoSuchHostError(httpcore.ConnectError):
+    """The name does not exist (not a temporary resolver failure): a link to it is dead, as a 404 is."""
+
+
+# getaddrinfo's answers for a name that does not exist; any other failure may pass.
+_NO_SUCH_NAME = frozenset(
+    code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None)) if code is not None
+)
+
+
 class SystemResolver:
     """getaddrinfo through the event loop; also turns 2130706433 or 0x7f.0.0.1 into 127.0.0.1."""
 
@@ -92,7 +102,8 @@ class SystemResolver:
         try:
             infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc.strerror}") from None
+            error = NoSuchHostError if exc.errno in _NO_SUCH_NAME else httpcore.ConnectError
+            raise error(f"cannot resolve {host}: {exc.strerror}") from None
         return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
@@ -113,7 +124,7 @@ class StaticResolver:
         if answer is not None:
             return list(answer)
         if self._fallback is None:
-            raise httpcore.ConnectError(f"cannot resolve {host}: not a known name here")
+            raise NoSuchHostError(f"cannot resolve {host}: not a known name here")
         return await self._fallback.resolve(host, port)
 
 

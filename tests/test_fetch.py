@@ -14,7 +14,7 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from auditcrawl.crawler import Fetcher, Network
+from auditcrawl.crawler import AddressPolicy, Fetcher, Network, StaticResolver
 from auditcrawl.settings import CrawlSettings
 from auditcrawl.siteserver import Page
 
@@ -232,3 +232,21 @@ async def test_a_cookie_goes_with_every_later_request_whichever_slot_sends_it() 
         later = await asyncio.gather(*(fetcher.fetch(server.url(f"/p/{i}")) for i in range(1, 13)))
     assert first.ok and first.redirects == [server.url("/p/0")]
     assert [r.status for r in later] == [200] * 12
+
+
+@pytest.mark.integration  # the second case connects to a closed loopback port
+@pytest.mark.parametrize(
+    ("names", "no_such_host"),
+    [
+        ({}, True),  # the name does not exist: a dead link, as a 404 is
+        ({"partner.test": "127.0.0.1"}, False),  # it exists (nothing listens on port 9): trouble, maybe passing
+    ],
+)
+async def test_a_host_whose_name_does_not_exist_is_told_apart_from_one_that_does_not_answer(
+    names: dict[str, str], no_such_host: bool
+) -> None:
+    network = Network(StaticResolver(names, strict=True), AddressPolicy(allow_private=True))
+    async with Fetcher(CrawlSettings(retries=0, delay=0, allow_private=True), network) as fetcher:
+        page = await fetcher.fetch("http://partner.test:9/case-studies/acme/")
+    assert page.status is None and page.error is not None
+    assert page.no_such_host is no_such_host, page.error
