@@ -1,8 +1,9 @@
 """Crawling: frontier, fetching, parsing. Knows nothing of verdicts."""
 
-from ._crawl import Crawler, CrawlOutcome
+from ._crawl import Crawler
 from ._fetch import HTML_TYPES, Fetcher, FetchResult, Network
 from ._graph import CrawlGraph, Edge
+from ._outcome import CrawlOutcome
 from ._page import CrawledPage, PageFetch, ResumePoint, StoredPage
 from ._parse import REGION_WEIGHT, Link, ParsedPage, decode_html, parse_html
 from ._pdf import parse_pdf

@@ -23,12 +23,12 @@ from auditcrawl.settings import AuditSettings
 from ._models import CASE_STUDIES, CHECK_IDS, LANDING_PAGE, THOUGHT_LEADERSHIP
 from ._terms import Text
 from ._vocab import Vocabulary, _read, load_vocabulary
+from ._works import language_segment
 
 __all__ = ["Coverage", "Unread", "measure_coverage", "ruled_out"]
 
 # /2018/08/14/slug, /2018/08/slug, /2018-08-14-slug.html: a date path is the item's publication.
 _DATE_PATH = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]\d|3[01]))?(?=[/-]|\.html?$|$)")
-_LANGUAGE_SEGMENT = re.compile(r"^[a-z]{2}(?:[-_][a-z]{2})?$")
 _SPLIT = re.compile(r"[/\-_.]+")
 
 
@@ -123,22 +123,22 @@ def ruled_out(url: str, text: str, read_paths: frozenset[str] = frozenset()) -> 
             return "a page of a paginated list"
         if s in ("category", "categories", "kategorie", "categorie"):
             return "a category archive"
-    if segments and _LANGUAGE_SEGMENT.match(segments[0]) and "/".join(segments[1:]) in read_paths:
+    if segments and language_segment(segments[0]) and "/".join(segments[1:]) in read_paths:
         return "a language version of a page that was read"
     return None
 
 
-def _dated_before(url: str, start: date) -> str | None:
-    """A date path in the URL that ends before the window starts."""
+def _dated_before(url: str, start: date) -> bool:
+    """Whether a date path in the URL ends before the window starts (a month path: at its last day)."""
     found = _DATE_PATH.search(urlsplit(url).path)
     if found is None:
-        return None
+        return False
     year, month, day = int(found[1]), int(found[2]), found[3]
     if day is not None:
         last = date(year, month, int(day))
     else:
         last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-    return f"dated {found[0].strip('/')} in its URL, before the window" if last < start else None
+    return last < start
 
 
 def _checks_for(url: str, text: str, vocab: Vocabulary, window_start: date) -> tuple[str, ...]:
@@ -194,7 +194,7 @@ def measure_coverage(
 
     unread_why = _unread_candidates(outcome)
     read = [u for u in outcome.read if site.contains(u)]
-    read_paths = frozenset(urlsplit(u).path.strip("/").lower() for u in read)
+    read_paths = frozenset("/".join(_segments(u)) for u in read)
     within = {outcome.graph.resolve(u) for u in read if (n := clicks(u)) is not None and n <= radius}
     coverage = Coverage(radius, fetched=len(within))
     for url, why in unread_why.items():

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from ._models import Evidence, PageFacts
 from ._vocab import _read
 
-__all__ = ["Works", "one_per_work"]
+__all__ = ["Works", "language_segment", "one_per_work"]
 
 
 @functools.cache
@@ -24,7 +24,8 @@ def _versions_vocab() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(table["language_codes"]), frozenset(table["print_views"])
 
 
-def _language(segment: str) -> bool:
+def language_segment(segment: str) -> bool:
+    """Whether a URL path segment names a language (de, en-us, pt_BR)."""
     codes, _ = _versions_vocab()
     return segment.split("-")[0].split("_")[0] in codes and len(segment) in (2, 5)
 
@@ -36,7 +37,7 @@ def _shape(url: str) -> tuple[str, str, str]:
     segments = [unquote(s).lower() for s in parts.path.split("/") if s]
     if segments and segments[-1].rsplit(".", 1)[0] in prints:
         segments = segments[:-1]
-    if segments and _language(segments[0]):
+    if segments and language_segment(segments[0]):
         segments = segments[1:]
     slug = segments[-1].rsplit(".", 1)[0] if segments else ""
     distinctive = slug if slug.count("-") >= 2 and len(slug) >= 12 else ""
