@@ -71,7 +71,7 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
             problems.append("links to no public case study")
         if not f.aws_signals and not ctx.claims_aws_partnership:
             # The checklist's practice page highlights the AWS partnership; this site claims none anywhere.
-            problems.append("mentions no AWS partnership, and no page of the site does")
+            problems.insert(0, "mentions no AWS partnership, and no page of the site does")
         if problems:
             result.rejected.append(ctx.evidence(f, problems + notes))
         elif not f.aws_signals:

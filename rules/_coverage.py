@@ -77,8 +77,9 @@ class Coverage:
         return f"pages within {self.radius} clicks of home: {self.fetched} fetched / {self.known} known"
 
     def notes(self) -> list[str]:
-        """For the run's notes: what was not read and could be nobody's evidence, and what lay beyond."""
-        out = [self.summary()]
+        """For the run's notes: what was not read and could be nobody's evidence, and what lay beyond
+        (the summary has a field of its own)."""
+        out = []
         idle = [u for u in self.unread if not u.checks]
         if idle:
             shown = "; ".join(f"{u.url} ({u.ruled_out or 'no cue of any check'})" for u in idle[:5])

@@ -161,3 +161,31 @@ def test_bundle_verifies_and_a_tampered_one_fails(serve: Any, tmp_path: Path) ->
         [str(BIN), "report", run_id, "--out", str(report_file), "--db", db], capture_output=True, text=True, env=env
     )
     assert reported.returncode == 0 and "<!doctype html>" in report_file.read_text()
+
+
+async def test_a_check_cites_its_strongest_items_with_screenshots_and_lists_the_rest(
+    serve: Any, audit: Any, tmp_path: Path
+) -> None:
+    """Seven industrial posts in the window: the five newest are cited with screenshots, two listed."""
+    routes = classic_site()
+    posts = [f"/blog/opc-ua-note-{i}/" for i in range(7)]
+    blog = "".join(f'<a href="{p}">OPC UA note {i}</a> ' for i, p in enumerate(posts))
+    routes["/blog/"] = page("Blog | Acme Cloud", f"<h1>Blog</h1>{blog}")
+    for i, path in enumerate(posts):
+        routes[path] = page(
+            f"OPC UA note {i} | Acme Cloud",
+            f"<article><h1>OPC UA note {i}</h1><p>PLCs and SCADA over OPC UA to AWS IoT SiteWise for OEE "
+            "dashboards on the shop floor.</p></article>",
+            head=published(days_ago(10 + 7 * i)),
+        )
+    server = serve(routes)
+    result = await audit(server.url("/"), screenshots=True, full=True)
+    items = result.document["checks"]["3.2"]["evidence"]
+    assert len(items) == 7
+    cited = [e for e in items if e["cited"]]
+    assert len(cited) == 5 and all(e.get("screenshot") for e in cited)
+    listed = [e for e in items if not e["cited"]]
+    assert len(listed) == 2 and not any(e.get("screenshot") for e in listed)
+    assert max(e["published"] for e in listed) <= min(e["published"] for e in cited)  # the newest are cited
+    html = render_report(result.document)
+    assert "2 more counted, not cited" in html
