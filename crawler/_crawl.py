@@ -292,6 +292,7 @@ class Crawler:
         if page.parsed is not None and not page.parsed.is_pdf and not page.duplicate and not page.not_modified:
             await self._maybe_render(page)
         if page.parsed is not None and not page.parsed.is_pdf and not offsite and not page.duplicate:
+            self._follow_refresh(page, entry.anchor)
             self._queue_links(page)
         await self.on_page(page)
         page.body, page.html = b"", ""  # the handler has what it needs; keep memory flat
@@ -342,6 +343,16 @@ class Crawler:
             return "outside the partner's site, and the off-site budget is used up"
         self._offsite_queued += 1
         return None
+
+    def _follow_refresh(self, page: CrawledPage, anchor: str) -> None:
+        """A page that sends the visitor on with a meta refresh (an alias a static site generator
+        left at an old URL) is a redirect: links to it are links to its target, at the same depth."""
+        assert page.parsed is not None
+        target = page.parsed.refresh_to
+        if target is None or not self.scope.contains(target) or self.outcome.graph.resolve(target) == page.final_url:
+            return
+        self.outcome.graph.add_alias(page.final_url, target)
+        self._enqueue(Link(target, anchor, "body"), page.depth)
 
     def _queue_links(self, page: CrawledPage) -> None:
         assert page.parsed is not None

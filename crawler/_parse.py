@@ -115,6 +115,7 @@ class ParsedPage:
     description: str | None = None
     canonical: str | None = None
     alternates: list[str] = field(default_factory=list)  # <link rel="alternate" hreflang>: the page in other languages
+    refresh_to: str | None = None  # <meta http-equiv="refresh" content="0; url=…">: a redirect written in the page
     lang: str | None = None
     og_type: str | None = None
     h1: list[str] = field(default_factory=list)
@@ -280,6 +281,19 @@ def _cut_at_depth(html: str) -> tuple[str, bool]:
     return html, False
 
 
+_REFRESH = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*[;,]\s*(?:url\s*=\s*)?['\"]?([^'\"]+)", re.IGNORECASE)
+MAX_REFRESH_SECONDS = 10  # a page that moves the visitor on within this is a redirect, not a page of its own
+
+
+def _refresh_target(content: str, base: str, url: str) -> str | None:
+    """Where a meta refresh sends the visitor ("0; url=/new/"), when it does so promptly and elsewhere."""
+    found = _REFRESH.match(content)
+    if found is None or float(found[1]) > MAX_REFRESH_SECONDS:
+        return None
+    target = canonicalize(found[2].strip(), base=base)
+    return target if target and target != url else None
+
+
 def parse_html(html: str, url: str) -> ParsedPage:
     html, cut = _cut_at_depth(html)
     tree = LexborHTMLParser(html)
@@ -305,6 +319,7 @@ def parse_html(html: str, url: str) -> ParsedPage:
         content = attrs.get("content")
         if key and content is not None and key not in page.meta:
             page.meta[key] = content.strip()
+    page.refresh_to = _refresh_target(page.meta.get("refresh", ""), base, url)
     page.description = page.meta.get("description") or page.meta.get("og:description")
     page.og_type = page.meta.get("og:type")
     robots = page.meta.get("robots", "").lower()

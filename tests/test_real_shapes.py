@@ -248,3 +248,32 @@ async def test_claims_with_a_dead_claimed_case_study_leave_3_1_not_met(serve: An
     reasons = result.rejected("3.1")[u("/industries/manufacturing/")]
     assert reasons[0] == "links to 1 of the claimed case studies, public and live; it must link to 2"
     assert f"claimed case study {u(gone)}: not found (HTTP 404)" in reasons
+
+
+async def test_a_case_study_behind_an_alias_page_counts_at_its_own_depth(serve: Any, audit: Any) -> None:
+    """A static site generator leaves a page with a meta refresh at a case study's old URL; the
+    index still links to the old URL. The alias is a redirect: the study counts, two clicks from home."""
+    server = serve({})
+    new = "/case-studies/fabrikam-plm/"
+    alias = Page(
+        f'<!doctype html><html><head><title>{server.url(new)}</title><link rel="canonical" href="{server.url(new)}">'
+        f'<meta name="robots" content="noindex"><meta http-equiv="refresh" content="0; url={server.url(new)}">'
+        "</head></html>"
+    )
+    cs_index = page(
+        "Case studies | Acme Cloud",
+        '<h1>Case studies</h1><a href="/case-studies/contoso-predictive-maintenance/">Contoso Motors</a> '
+        '<a href="/customers/fabrikam/">Fabrikam</a>',
+    )
+    landing = Page(str(sites.LANDING.body).replace(f'href="{new}"', 'href="/customers/fabrikam/"'))
+    server.set_routes(
+        classic_site(
+            **{"/case-studies/": cs_index, "/customers/fabrikam/": alias, "/industries/manufacturing/": landing}
+        )
+    )
+    result = await audit(server.url("/"))
+    assert result.statuses() == ("met", "met", "met")
+    fabrikam = next(e for e in result.document["checks"]["2.2"]["evidence"] if e["url"] == server.url(new))
+    path = fabrikam["click_path"]  # through the index or the practice page, both link to the old URL
+    assert len(path) == 3 and path[1] in (server.url("/case-studies/"), server.url("/industries/manufacturing/"))
+    assert path[2] == server.url(new)
