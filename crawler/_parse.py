@@ -326,23 +326,27 @@ def parse_html(html: str, url: str) -> ParsedPage:
     page.noindex, page.nofollow = "noindex" in robots, "nofollow" in robots
     if page.lang is None and page.meta.get("content-language"):
         page.lang = page.meta["content-language"].split(",")[0].strip().lower()
-    canonical = tree.css_first('link[rel="canonical"]')
-    if canonical is not None:
-        page.canonical = canonicalize(canonical.attributes.get("href") or "", base=base)
-    for alternate in tree.css('link[rel="alternate"][hreflang]'):
-        href = canonicalize(alternate.attributes.get("href") or "", base=base)
-        if href and href != url and href not in page.alternates:
-            page.alternates.append(href)
+    for node in tree.css("link[rel]"):  # one query for the canonical link and the language alternates
+        attrs = node.attributes
+        rel = (attrs.get("rel") or "").lower()
+        if rel == "canonical" and page.canonical is None:
+            page.canonical = canonicalize(attrs.get("href") or "", base=base)
+        elif rel == "alternate" and attrs.get("hreflang"):
+            href = canonicalize(attrs.get("href") or "", base=base)
+            if href and href != url and href not in page.alternates:
+                page.alternates.append(href)
     page.json_ld = _json_ld(tree)
     page.forms = _forms(tree)
     for frame in tree.css("iframe[src], video source[src], video[src]"):
         src = canonicalize(frame.attributes.get("src") or "", base=base)
         if src:
             page.media_embeds.append(src)
-    page.image_alts = [alt for img in tree.css("img[alt]") if (alt := _clean(img.attributes.get("alt")))]
-    # A partner badge is often an image with no alt text: its file name still says what it is.
-    for img in tree.css("img[src]"):
-        if not _clean(img.attributes.get("alt")) and len(page.image_names) < MAX_IMAGE_NAMES:
+    for img in tree.css("img"):
+        alt = _clean(img.attributes.get("alt"))
+        if alt:
+            page.image_alts.append(alt)
+        elif len(page.image_names) < MAX_IMAGE_NAMES:
+            # A partner badge is often an image with no alt text: its file name still says what it is.
             stem = (img.attributes.get("src") or "").split("?", 1)[0].rsplit("/", 1)[-1].rsplit(".", 1)[0]
             if stem and not stem.startswith("data:"):
                 page.image_names.append(re.sub(r"[-_.+%\d]+", " ", stem).strip())
