@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from auditcrawl.crawler import decode_html, parse_html
 
 HTML = """<!doctype html><html lang="en-GB"><head>
@@ -65,3 +67,30 @@ def test_decode_html_falls_back_without_failing() -> None:
     assert decode_html("café".encode("latin-1"), "text/html; charset=iso-8859-1") == "café"
     assert decode_html('<meta charset="windows-1252">caf\xe9'.encode("latin-1")).endswith("café")
     assert decode_html(b"caf\xe9 \xff", "text/html; charset=bogus-charset") == "café ÿ"
+
+
+@pytest.mark.parametrize(
+    ("content", "target"),
+    [
+        ("0; url=https://acme.com/new/", "https://acme.com/new/"),
+        ("0;URL='/case-studies/new/'", "https://acme.com/case-studies/new/"),
+        ("3, url=/new/", "https://acme.com/new/"),
+        ("0; url=/old/", None),  # to itself: a reload
+        ("5", None),  # a reload every five seconds
+        ("60; url=/new/", None),  # a page of its own that moves on after a minute
+    ],
+)
+def test_a_meta_refresh_that_moves_the_visitor_on_is_a_redirect(content: str, target: str | None) -> None:
+    page = parse_html(f'<head><meta http-equiv="Refresh" content="{content}"></head>', "https://acme.com/old/")
+    assert page.refresh_to == target
+
+
+def test_versions_and_badges_read_from_the_head_and_images() -> None:
+    page = parse_html(
+        '<link rel="canonical" href="/a/"><link rel="alternate" hreflang="de" href="/de/a/">'
+        '<link rel="alternate" type="application/rss+xml" href="/feed/">'
+        '<img src="/img/aws-advanced-tier-services-partner_2024.png?v=3"><img alt="Our team" src="/team.jpg">',
+        "https://acme.com/a/",
+    )
+    assert page.canonical == "https://acme.com/a/" and page.alternates == ["https://acme.com/de/a/"]
+    assert page.image_alts == ["Our team"] and page.image_names == ["aws advanced tier services partner"]
