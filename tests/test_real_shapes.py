@@ -137,9 +137,9 @@ def large_archive(host: str, target: str) -> Page | None:
     return None
 
 
-async def test_a_900_page_site_is_decided_within_the_default_page_limit(serve: Any, audit: Any) -> None:
+async def test_a_900_page_site_is_decided_within_the_default_page_limit(serve: Any, audit: Any, db_url: str) -> None:
     server = serve(large_archive)
-    result = await audit(server.url("/"), max_pages=500)
+    result = await audit(server.url("/"), db=db_url)  # the default limit: 500 pages
     run = result.document["run"]
     assert run["pages_fetched"] == 500  # the limit was reached, beyond the radius
     assert run["coverage"]["fetched"] == run["coverage"]["known"] == 295, run["notes"]
@@ -198,7 +198,7 @@ async def test_one_case_study_in_english_and_german_counts_once(serve: Any, audi
     assert "1 of the 2 required" in check["summary"]
 
 
-async def test_a_date_path_outranks_a_misleading_date_in_the_text(serve: Any, audit: Any) -> None:
+async def test_a_date_path_outranks_a_misleading_date_in_the_text(serve: Any, audit: Any, db_url: str) -> None:
     dated_path = "/2018/08/14/opc-ua-at-the-edge/"
     old_post = page(
         "OPC UA at the edge | Acme Cloud",
@@ -221,7 +221,7 @@ async def test_a_date_path_outranks_a_misleading_date_in_the_text(serve: Any, au
             **{"/blog/": blog, "/blog/opc-ua-edge/": None, dated_path: old_post, "/blog/digital-twins-on-aws/": stamped}
         )
     )
-    result = await audit(server.url("/"))
+    result = await audit(server.url("/"), db=db_url)
     check = result.document["checks"]["3.2"]
     items = {e["url"]: e for e in check["rejected"]}
     old = items[server.url(dated_path)]
