@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/dates.py
 	$(BIN)/python bench/judgments.py
+	$(BIN)/python bench/realsites.py
 	$(BIN)/python bench/crawl.py --pages 5000
 
 clean:
