@@ -115,7 +115,8 @@ def ruled_out(url: str, text: str, read_paths: frozenset[str] = frozenset()) -> 
     if hit is not None:
         return f"a '{hit}' page"
     label = " ".join(text.lower().split()).strip(" .:|›»")
-    if label in never.languages:
+    # "Deutsch" is a switcher wherever it points; "IT" or "DE" only when the URL names a language too
+    if label in never.languages and (len(label) > 2 or (segments and language_segment(segments[0]))):
         return "a language switcher"
     if label in never.anchors:
         return f"a link named '{text.strip()}'"

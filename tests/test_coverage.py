@@ -28,6 +28,8 @@ AS_OF = date(2026, 6, 1)
         ("https://p.com/blog/category/news/", "News", "a category archive"),
         ("https://p.com/x/", "Contact us", "a link named 'Contact us'"),
         ("https://p.com/de/", "Deutsch", "a language switcher"),
+        ("https://p.com/fr/", "FR", "a language switcher"),
+        ("https://p.com/services/it/", "IT", None),
         ("https://p.com/de/case-studies/acme/", "Acme", "a language version of a page that was read"),
         ("https://p.com/case-studies/acme/", "Acme", None),
         ("https://p.com/blog/opc-ua-at-the-edge/", "OPC UA at the edge", None),
