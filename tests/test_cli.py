@@ -42,6 +42,8 @@ def test_demo_meets_all_three_with_evidence(tmp_path: Path) -> None:
     table = [line for line in result.stdout.splitlines() if line.startswith("│ 3.") or line.startswith("│ 2.")]
     assert len(table) == 3 and all("│ met" in line for line in table)
     assert "/industries/manufacturing/" in result.stdout and "path: / > " in result.stdout
+    coverage = document["run"]["coverage"]  # the radius as the terminal and the export report it
+    assert f"coverage: {coverage['summary']}" in result.stdout and coverage["radius"] == 4
     run_id = document["run"]["id"]
     assert f"http://127.0.0.1:8000/runs/{run_id}" in result.stdout  # where to open it in the workspace
 

@@ -189,3 +189,4 @@ async def test_a_check_cites_its_strongest_items_with_screenshots_and_lists_the_
     assert max(e["published"] for e in listed) <= min(e["published"] for e in cited)  # the newest are cited
     html = render_report(result.document)
     assert "2 more counted, not cited" in html
+    assert f"<dt>Coverage</dt><dd>{result.document['run']['coverage']['summary']}</dd>" in html
