@@ -94,7 +94,7 @@ def schedule_add(
     schedule_id = with_store(
         settings,
         lambda store: schedule_recheck(
-            store, applicant, home, seconds, webhook=webhook, options=options, claims=claims
+            store, applicant, home, seconds, every=every.strip(), webhook=webhook, options=options, claims=claims
         ),
     )
     out.print(f"schedule {schedule_id}: {applicant} ({home}) every {every}")
@@ -119,9 +119,9 @@ def schedule_list(
             str(row["id"]),
             row["applicant"],
             row["home_url"],
-            f"{row['every_seconds']}s",
+            row["every"],
             row["webhook"] or "",
-            json.dumps(row["options"]),
+            row["flags"] or "(defaults)",
         )
     out.print(table if rows else "no schedules")
 

@@ -4,13 +4,16 @@ Shared by the command line (`runs`, `history`) and the web workspace."""
 from __future__ import annotations
 
 import math
+import shlex
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from auditcrawl.rules import CHECK_IDS, THOUGHT_LEADERSHIP
 from auditcrawl.storage import Schedule, Store, list_schedules
 
-__all__ = ["partner_rows", "run_rows", "schedule_rows"]
+__all__ = ["INTERVAL_UNITS", "every_text", "options_as_flags", "partner_rows", "run_rows", "schedule_rows"]
+
+INTERVAL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}  # of `--every 30d`
 
 
 async def run_rows(store: Store, applicant: str | None) -> list[dict[str, Any]]:
@@ -95,6 +98,27 @@ async def partner_rows(store: Store) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: str(r["applicant"]).lower())
 
 
+def every_text(seconds: int) -> str:
+    """An interval in its largest whole unit: 2592000 -> '30d' (for schedules stored before the text was)."""
+    for unit, size in sorted(INTERVAL_UNITS.items(), key=lambda item: -item[1]):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def options_as_flags(options: dict[str, Any]) -> str:
+    """Crawl options as the command line takes them: {"delay": 0.5, "allow_private": True} gives
+    '--delay 0.5 --allow-private'."""
+    flags = []
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            flags.append(flag)
+        elif value is not False and value is not None:
+            flags.append(f"{flag} {shlex.quote(str(value))}")
+    return " ".join(flags)
+
+
 async def schedule_rows(store: Store) -> list[dict[str, Any]]:
     """Every schedule with its partner and the crawl options it was added with."""
     return [
@@ -103,8 +127,10 @@ async def schedule_rows(store: Store) -> list[dict[str, Any]]:
             "applicant": p.name,
             "home_url": p.home_url,
             "every_seconds": s.every_seconds,
+            "every": s.every or every_text(s.every_seconds),
             "webhook": p.webhook,
             "options": s.options,
+            "flags": options_as_flags(s.options),
             "status": p.status,
             "created_at": s.created_at.isoformat(),
         }

@@ -25,12 +25,18 @@ from auditcrawl.storage import (
 
 from ._exceptions import UsageError
 from .alerts import deliver_pending
+from .overview import INTERVAL_UNITS
 from .pipeline import run_audit
 from .settings import Settings
 
-__all__ = ["REGRESSION_EXIT_CODE", "RecheckOutcome", "parse_every", "recheck_partner", "schedule_recheck"]
+__all__ = [
+    "REGRESSION_EXIT_CODE",
+    "RecheckOutcome",
+    "parse_every",
+    "recheck_partner",
+    "schedule_recheck",
+]
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +119,7 @@ def parse_every(text: str) -> int:
     m = re.fullmatch(r"\s*(\d+)\s*([smhdw])\s*", text.lower())
     if m is None or int(m.group(1)) == 0:
         raise UsageError(f"--every: expected a number and a unit (s, m, h, d, w), like 30d; got {text!r}")
-    return int(m.group(1)) * _UNITS[m.group(2)]
+    return int(m.group(1)) * INTERVAL_UNITS[m.group(2)]
 
 
 async def schedule_recheck(
@@ -122,6 +128,7 @@ async def schedule_recheck(
     home_url: str,
     every_seconds: int,
     *,
+    every: str | None = None,
     webhook: str | None = None,
     options: dict[str, Any] | None = None,
     claims: Claims | None = None,
@@ -130,6 +137,6 @@ async def schedule_recheck(
     schedule: adding again changes it). Returns the schedule's id."""
     claimed = dataclasses.asdict(claims) if claims else None
     partner = await upsert_partner(store, applicant, home_url, status="approved", webhook=webhook, claims=claimed)
-    schedule = await add_schedule(store, partner, every_seconds, options or {})
+    schedule = await add_schedule(store, partner, every_seconds, options or {}, every=every)
     assert schedule.id is not None
     return schedule.id

@@ -27,7 +27,7 @@ __all__ = [
     "utcnow",
 ]
 
-SCHEMA_VERSION = 7  # storage/_migrations.py brings older databases up to it
+SCHEMA_VERSION = 8  # storage/_migrations.py brings older databases up to it
 
 
 def utcnow() -> datetime:
@@ -76,6 +76,7 @@ class Schedule(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     applicant_id: int = Field(foreign_key="applicant.id", index=True)
     every_seconds: int
+    every: str | None = None  # the interval as it was given ("30d"); None in databases before version 8
     options: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )  # crawl flags it was added with

@@ -68,12 +68,15 @@ async def get_partner(store: Store, name: str) -> Applicant:
     return partner
 
 
-async def add_schedule(store: Store, partner: Applicant, every_seconds: int, options: dict[str, Any]) -> Schedule:
+async def add_schedule(
+    store: Store, partner: Applicant, every_seconds: int, options: dict[str, Any], every: str | None = None
+) -> Schedule:
+    """The partner's schedule (one a partner: adding again changes it), `every` the interval as given."""
     assert partner.id is not None
     async with store.session() as session:
         existing = (await session.exec(select(Schedule).where(Schedule.applicant_id == partner.id))).first()
         schedule = existing or Schedule(applicant_id=partner.id, every_seconds=every_seconds)
-        schedule.every_seconds, schedule.options = every_seconds, options
+        schedule.every_seconds, schedule.options, schedule.every = every_seconds, options, every
         session.add(schedule)
         await session.commit()
         await session.refresh(schedule)

@@ -337,3 +337,26 @@ def test_bad_every_is_exit_2(tmp_path: Path) -> None:
     assert (
         result.stderr.strip() == "error: --every: expected a number and a unit (s, m, h, d, w), like 30d; got 'monthly'"
     )
+
+
+def test_schedule_list_shows_intervals_as_given_and_options_as_flags(db_url: str) -> None:
+    home = "https://www.acme-cloud.example/"
+    added = cli(
+        "schedule", "add", home, "--applicant", "Acme", "--every", "14d", "--delay", "0.5", "--allow-private",
+        "--user-agent", "auditcrawl (audit team; +https://audits.example)", "--db", db_url,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    listed = cli("schedule", "list", "--db", db_url)
+    assert listed.returncode == 0, listed.stderr
+    row = next(line for line in listed.stdout.splitlines() if "Acme" in line)
+    assert "14d" in row and "1209600" not in row and "{" not in listed.stdout
+    assert "--delay 0.5 --user-agent 'auditcrawl (audit team; +https://audits.example)' --allow-private" in " ".join(
+        listed.stdout.replace("│", " ").split()
+    )
+    (schedule,) = json.loads(cli("schedule", "list", "--json", "--db", db_url).stdout)
+    assert (schedule["every"], schedule["every_seconds"]) == ("14d", 14 * 86400)
+    assert schedule["options"] == {
+        "delay": 0.5,
+        "allow_private": True,
+        "user_agent": "auditcrawl (audit team; +https://audits.example)",
+    }

@@ -285,7 +285,7 @@ async def test_an_auditor_compares_two_runs_and_manages_a_schedule_in_chromium(s
             await page.fill("form.add input[name=every]", "14d")
             await page.click("form.add button")
             await page.wait_for_selector("#schedules")
-            assert await page.locator("#schedules input[name=every]").input_value() == "2w"
+            assert await page.locator("#schedules input[name=every]").input_value() == "14d"  # as given
             await page.goto(f"{base}/")  # the approved partner is listed before its first audit
             fabrikam = await page.locator("#partners tr", has_text="Fabrikam").inner_text()
             assert "approved" in fabrikam and "every 14.0 days, next" in fabrikam and "not audited yet" in fabrikam

@@ -98,13 +98,6 @@ async def diff(request: Request) -> Response:
     )
 
 
-def _every(seconds: int) -> str:
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
-
-
 async def schedules(request: Request) -> Response:
     audits: Audits = request.app.state.audits
     values: dict[str, Any] = {}
@@ -128,14 +121,14 @@ async def schedules(request: Request) -> Response:
                 values["applicant"],
                 validate_url(values["home_url"]),
                 parse_every(values["every"]),
+                every=values["every"].strip(),
                 webhook=values.get("webhook") or None,
                 options=flags,
             )
             return RedirectResponse("/schedules", status_code=303)
     rows = await schedule_rows(_store(request))
     for row in rows:
-        row["every"] = _every(row["every_seconds"])
-        row["options_text"] = ", ".join(f"{k} {v}" for k, v in sorted(row["options"].items())) or "defaults"
+        row["options_text"] = row["flags"] or "defaults"
     context = {
         "title": "Scheduled rechecks",
         "rows": rows,
