@@ -1,7 +1,7 @@
 """Crawling: frontier, fetching, parsing. Knows nothing of verdicts."""
 
 from ._crawl import Crawler
-from ._fetch import HTML_TYPES, Fetcher, FetchResult, Network
+from ._fetch import Fetcher, Network
 from ._graph import CrawlGraph, Edge
 from ._outcome import CrawlOutcome
 from ._page import CrawledPage, PageFetch, ResumePoint, StoredPage
@@ -10,6 +10,7 @@ from ._pdf import parse_pdf
 from ._render import LAUNCH_ARGS, Renderer
 from ._render_policy import render_reason
 from ._replay import read_archive
+from ._responses import HTML_TYPES, FetchResult
 from ._robots import RobotsResponse, RobotsRules, product_token
 from ._safety import (
     AddressPolicy,

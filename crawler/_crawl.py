@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from auditcrawl.settings import CrawlSettings
 
-from ._fetch import Fetcher, FetchResult
+from ._fetch import Fetcher
 from ._frontier import Frontier, FrontierEntry
 from ._graph import CrawlGraph, Edge
 from ._outcome import CrawlOutcome
@@ -19,6 +19,7 @@ from ._page import CrawledPage, ResumePoint
 from ._parse import REGION_WEIGHT, Link, ParsedPage, parse_html
 from ._render import Renderer
 from ._render_policy import SiteRenderMemory, render_reason
+from ._responses import FetchResult
 from ._sitemaps import discover_sitemap_urls
 from ._traps import trap_reason
 from ._urls import SiteScope, canonicalize

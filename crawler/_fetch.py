@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import functools
 import logging
 import time
 import zlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar
 from urllib.parse import urlsplit
@@ -21,6 +20,15 @@ from auditcrawl.settings import CrawlSettings
 
 from ._clock import Clock, LoopClock
 from ._decode import ACCEPT_ENCODING, BoundedDecoder, UnsupportedEncoding
+from ._responses import (
+    PAGE_TYPES,
+    REDIRECT_STATUSES,
+    FetchResult,
+    conditional_headers,
+    media_type,
+    retry_after,
+    retryable_status,
+)
 from ._robots import RobotsCache, RobotsResponse, RobotsRules, product_token
 from ._safety import (
     AddressPolicy,
@@ -34,42 +42,14 @@ from ._slots import SlotTable
 from ._urls import canonicalize
 from ._warc import RESOURCE, SUPPORT, WarcArchive
 
-__all__ = ["HTML_TYPES", "PAGE_TYPES", "PDF_TYPES", "FetchResult", "Fetcher", "Network"]
+__all__ = ["Fetcher", "HopFilter", "Network"]
 
 log = logging.getLogger(__name__)
 
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-PDF_TYPES = frozenset({"application/pdf"})
-PAGE_TYPES = HTML_TYPES | PDF_TYPES
 _KEPT_HEADERS = ("content-type", "content-language", "etag", "last-modified", "x-robots-tag", "location")
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 # A hop filter returns why a URL may not be requested, or None.
 HopFilter = Callable[[str], str | None]
-
-
-@dataclass
-class FetchResult:
-    url: str
-    final_url: str
-    status: int | None = None
-    content_type: str = ""
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    redirects: list[str] = field(default_factory=list)
-    error: str | None = None
-    robots_blocked: bool = False
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    warc_record_id: str | None = None  # the response record of the final hop, when archiving
-    no_such_host: bool = False  # the host's name does not exist: the link is dead, not unknown
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.status is not None and 200 <= self.status < 300
 
 
 @dataclass(frozen=True)
@@ -103,51 +83,6 @@ class _Response:
         result.warc_record_id, result.no_such_host = self.warc_record_id, self.no_such_host
         result.fetched_at = datetime.now(UTC)
         return result
-
-
-def _retryable(status: int) -> bool:
-    """A status worth asking again for (after a pause): rate-limited or a server error."""
-    return status == 429 or 500 <= status < 600
-
-
-def _mime(headers: Mapping[str, str], first_bytes: bytes = b"") -> str:
-    """The declared media type, else one sniffed from the first bytes (PDF or HTML)."""
-    declared = str(headers.get("content-type", "")).split(";", 1)[0].strip().lower()
-    if declared:
-        return declared
-    head = first_bytes[:512].lstrip().lower()
-    if head.startswith(b"%pdf"):
-        return "application/pdf"
-    if head.startswith((b"<!doctype html", b"<html")):
-        return "text/html"
-    return ""
-
-
-def _conditional_headers(validators: tuple[str | None, str | None] | None) -> dict[str, str]:
-    if validators is None:
-        return {}
-    etag, last_modified = validators
-    headers = {}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
-    return headers
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class Fetcher:
@@ -255,11 +190,11 @@ class Fetcher:
                     result.no_such_host = rules.no_such_host
                     return result
             # ETag / Last-Modified from an earlier run: an unchanged page costs a 304 (first hop only)
-            conditional = _conditional_headers(validators) if hop == 0 else {}
+            conditional = conditional_headers(validators) if hop == 0 else {}
             response = await self._request(current, accept, max_bytes or self.settings.max_body_bytes, conditional)
             response.into(result)
             location = response.headers.get("location")
-            if response.status in _REDIRECTS and location is not None:
+            if response.status in REDIRECT_STATUSES and location is not None:
                 target = canonicalize(location, base=current)
                 if target is None:
                     result.error = f"redirect to an unsupported URL: {location[:200]}"
@@ -315,7 +250,7 @@ class Fetcher:
                     self._idle.append(client)
             if not response.retryable or attempt == s.retries:
                 return response
-            wait = _retry_after(response.headers.get("retry-after")) if response.status else None
+            wait = retry_after(response.headers.get("retry-after")) if response.status else None
             if wait is None:
                 wait = s.backoff * (2**attempt)
             if wait > s.max_retry_after:
@@ -363,8 +298,8 @@ class Fetcher:
             if "retry-after" in r.headers:
                 headers["retry-after"] = r.headers["retry-after"]
             status = r.status_code
-            retryable = _retryable(status)
-            if status in _REDIRECTS or retryable or status == 304:
+            retryable = retryable_status(status)
+            if status in REDIRECT_STATUSES or retryable or status == 304:
                 return archived(
                     r,
                     _Response(status, headers, retryable=retryable, error=None if not retryable else f"HTTP {status}"),
@@ -375,7 +310,7 @@ class Fetcher:
             chunks: list[bytes] = []
             wire: list[bytes] = []  # as sent (chunking undone, compression kept): what the archive keeps
             total = 0
-            mime = _mime(r.headers)
+            mime = media_type(r.headers)
             try:
                 decoder = BoundedDecoder(r.headers.get("content-encoding", ""))
             except UnsupportedEncoding as exc:
@@ -387,7 +322,7 @@ class Fetcher:
                         wire.append(raw)
                     for chunk in decoder.feed(raw):  # decoded step by step: the cap counts decompressed bytes
                         if not chunks and not mime:
-                            mime = _mime(r.headers, chunk)
+                            mime = media_type(r.headers, chunk)
                         if accept is not None and mime not in accept:
                             return archived(
                                 r,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ._fetch import FetchResult
 from ._graph import CrawlGraph
 from ._page import CrawledPage
+from ._responses import FetchResult
 
 __all__ = ["CrawlOutcome"]
 

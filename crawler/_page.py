@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from ._fetch import HTML_TYPES, PDF_TYPES, FetchResult
 from ._graph import Edge
 from ._parse import ParsedPage, decode_html, parse_html
 from ._pdf import parse_pdf
+from ._responses import HTML_TYPES, PDF_TYPES, FetchResult
 
 __all__ = ["CrawledPage", "PageFetch", "ResumePoint", "StoredPage"]
 

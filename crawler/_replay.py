@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ._decode import BoundedDecoder, UnsupportedEncoding
-from ._fetch import _REDIRECTS, PAGE_TYPES, FetchResult, _mime, _retryable
+from ._responses import PAGE_TYPES, REDIRECT_STATUSES, FetchResult, media_type, retryable_status
 from ._urls import canonicalize
 from ._warc import SUPPORT_FIELD
 
@@ -68,11 +68,11 @@ def _take(found: ArchivedResponses, record: Any) -> None:
     except (UnsupportedEncoding, zlib.error):
         return  # a body the fetcher could not have read either: fetched again
 
-    if _retryable(status):
+    if retryable_status(status):
         found.results.pop(url, None)  # a retry was due: the page is fetched again
         return
     location = headers.get("location")
-    if status in _REDIRECTS and location:
+    if status in REDIRECT_STATUSES and location:
         target = canonicalize(location, base=url)
         if target is not None:
             found.redirects[url] = target
@@ -82,7 +82,7 @@ def _take(found: ArchivedResponses, record: Any) -> None:
 
 def _result(url: str, status: int, headers: dict[str, str], body: bytes, rec_headers: Any) -> FetchResult:
     """The fetch result the archived response stands for, typed and checked as the fetcher does."""
-    mime = _mime(headers, body)
+    mime = media_type(headers, body)
     try:
         fetched_at = datetime.fromisoformat(str(rec_headers.get_header("WARC-Date")).replace("Z", "+00:00"))
     except ValueError:
