@@ -14,6 +14,7 @@ from auditcrawl.crawler import HTML_TYPES, REGION_WEIGHT, CrawledPage, Link, Par
 
 from ._completeness import assess_case_study
 from ._dates import publication_date
+from ._digest import content_digest
 from ._gating import gate_reason
 from ._kind import KindDecision, decide_kind
 from ._models import PageFacts
@@ -99,6 +100,7 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     declared = parsed.lang or page.headers.get("content-language")
     vocab = load_vocabulary(detect_language(declared, parsed.text))
     facts.title, facts.lang, facts.word_count = parsed.title, vocab.lang, parsed.word_count
+    facts.content_digest = content_digest(parsed.title, parsed.text)
     declared_versions = [parsed.canonical, *parsed.alternates]
     facts.versions = list(dict.fromkeys(v for v in declared_versions if v and v not in (page.url, page.final_url)))
     facts.notes = list(parsed.notes)

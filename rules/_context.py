@@ -204,6 +204,7 @@ class AuditContext:
                 "offsite": f.offsite,
                 "rendered": f.rendered,
                 "warc_record_id": f.warc_record_id,
+                "content_digest": f.content_digest,
                 "captured_at": f.fetched_at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
                 **({"completeness": f.completeness} if kind == "case_study" and f.completeness else {}),
             },
