@@ -100,7 +100,6 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
     declared = parsed.lang or page.headers.get("content-language")
     vocab = load_vocabulary(detect_language(declared, parsed.text))
     facts.title, facts.lang, facts.word_count = parsed.title, vocab.lang, parsed.word_count
-    facts.content_digest = content_digest(parsed.title, parsed.text)
     declared_versions = [parsed.canonical, *parsed.alternates]
     facts.versions = list(dict.fromkeys(v for v in declared_versions if v and v not in (page.url, page.final_url)))
     facts.notes = list(parsed.notes)
@@ -140,6 +139,8 @@ def analyse_page(page: CrawledPage, as_of: date, *, date_all: bool = False) -> P
             facts.published, facts.date_source = finding.published, finding.source
             if finding.first_published is not None:
                 facts.first_published = finding.first_published.isoformat()
+    if facts.evidence_candidate:  # what a decision on the page would rest on; other pages never need it
+        facts.content_digest = content_digest(parsed.title, parsed.text)
     if facts.kind in ("case_study", "other") and facts.industrial:  # "other": a claim may make it a case study
         facts.completeness = assess_case_study(
             parsed,

@@ -62,7 +62,7 @@ class PageFacts(PageFetch):
     nofollow: bool = False  # its links were recorded but not followed (robots meta tag or X-Robots-Tag)
     content_links: list[str] = field(default_factory=list)  # an industrial page's links outside menus and footer
     versions: list[str] = field(default_factory=list)  # other URLs of the same work: canonical, hreflang alternates
-    content_digest: str | None = None  # what the page says (see _digest): changes only when that does
+    content_digest: str | None = None  # what a page the checks may cite says (see _digest): changes only when that does
 
     @property
     def ok(self) -> bool:
