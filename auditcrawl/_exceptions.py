@@ -4,7 +4,8 @@ AuditcrawlError
  ├── UsageError            bad input from the person running the tool (exit 2)
  │    ├── ConfigError      config file, environment variable or flag value
  │    ├── InvalidURLError  a URL that is not an absolute http(s) URL
- │    └── InputFileError   an input file that cannot be read or parsed
+ │    ├── InputFileError   an input file that cannot be read or parsed
+ │    └── DecisionError    a decision that cannot be recorded (no reason, unknown URL, ...)
  ├── FetchError            a request that could not be completed
  │    ├── UnsafeDestinationError  refused by the destination-safety rules
  │    └── BodyTooLargeError       the body exceeded the size cap
@@ -18,6 +19,7 @@ __all__ = [
     "AuditcrawlError",
     "BodyTooLargeError",
     "ConfigError",
+    "DecisionError",
     "FetchError",
     "InputFileError",
     "InvalidURLError",
@@ -48,6 +50,10 @@ class InvalidURLError(UsageError):
 
 
 class InputFileError(UsageError):
+    pass
+
+
+class DecisionError(UsageError):
     pass
 
 

@@ -32,8 +32,7 @@ from auditcrawl.rules import (
     ClaimVerdict,
     PageFacts,
     analyse_page,
-    evaluate,
-    evaluate_claims,
+    judge,
     load_vocabulary,
     measure_coverage,
     score_link,
@@ -43,6 +42,7 @@ from auditcrawl.storage import Run, Store, StoredCrawl
 from ._exceptions import InvalidURLError
 from .claims import fetch_claimed
 from .early_stop import EarlyStop
+from .review import applying
 from .run_pages import RunPages
 from .screenshots import data_folder, screenshot_folder, take_evidence_screenshots
 from .settings import Settings
@@ -97,7 +97,7 @@ class AuditReport:
     run_id: str
     status: str
     home_url: str
-    checks: dict[str, CheckResult]
+    checks: dict[str, CheckResult]  # the audit's answer: the crawl's findings and the decisions that apply
     outcome: CrawlOutcome
     facts: dict[str, PageFacts] = field(default_factory=dict)  # the pages the checks may cite; all are in storage
     notes: list[str] = field(default_factory=list)
@@ -241,9 +241,10 @@ async def audit_run(
             if claims is not None:
                 await fetch_claimed(claims, crawler, pages.facts)
             await pages.flush()
-            verdicts = evaluate_claims(claims, pages.facts, outcome, settings.audit) if claims is not None else None
-            checks = evaluate(pages.facts, outcome, settings.audit, verdicts)
             coverage = measure_coverage(outcome, settings.audit)
+            _history, _standings, decisions = await applying(store, run)  # the partner's, from earlier runs
+            judgment = judge(pages.facts, outcome, settings.audit, decisions, claims=claims, coverage=coverage)
+            checks, verdicts = judgment.final, judgment.claims
             notes = coverage.notes() + run_notes(outcome, pages, resume_from)
             if settings.crawl.screenshots:
                 folder = screenshot_folder(settings.storage.screenshots_dir, settings.storage.db) / run.id
@@ -268,11 +269,17 @@ async def audit_run(
         pages_rendered=outcome.pages_rendered,
         notes=notes,
         click_paths=outcome.graph.click_paths(),
-        checks=checks,
+        checks=judgment.found,
+        final=checks,
         claims=verdicts,
         options={
             "warc": str(warc_path),
             "coverage": coverage.as_dict(),
+            # what the checks read beyond pages and links: an auditor's decision judges the run again
+            "judging": {
+                "outcome": outcome.for_judging(f.final_url for f in pages.facts.values()),
+                "coverage": coverage.as_stored(),
+            },
             **_conditional_figures(outcome, pages.bytes_not_modified, previous),
         },
     )

@@ -8,11 +8,9 @@ an uninterrupted crawl gives.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import UTC, datetime
 
 from auditcrawl.crawler import CrawledPage, Network, ResumePoint, StoredPage, read_archive
 from auditcrawl.rules import PageFacts
@@ -20,30 +18,13 @@ from auditcrawl.storage import Run, Store, page_facts
 
 from ._exceptions import ResumeError
 from .pipeline import AuditReport, ProgressHandler, archive_path, audit_run, this_process
-from .settings import AuditSettings, CrawlSettings, Settings
+from .settings import Settings
 
-__all__ = ["RESUMABLE", "resume_audit", "run_settings"]
+__all__ = ["RESUMABLE", "resume_audit"]
 
 log = logging.getLogger(__name__)
 
 RESUMABLE = ("running", "partial")
-
-
-def _known(cls: type[Any], values: dict[str, Any]) -> dict[str, Any]:
-    """The values a settings class has fields for (a run stored by another version may hold others)."""
-    names = {f.name for f in dataclasses.fields(cls)}
-    return {k: v for k, v in values.items() if k in names}
-
-
-def run_settings(run: Run, current: Settings) -> Settings:
-    """The crawl and audit settings the run started with; storage stays as given now."""
-    audit = dict(run.options.get("audit", {}))
-    audit["as_of"] = date.fromisoformat(str(audit.get("as_of", run.as_of.isoformat())))
-    return Settings(
-        crawl=CrawlSettings(**_known(CrawlSettings, run.options.get("crawl", {}))),
-        audit=AuditSettings(**_known(AuditSettings, audit)),
-        storage=current.storage,
-    )
 
 
 def _still_running(run: Run) -> bool:
@@ -81,7 +62,7 @@ async def resume_audit(
         raise ResumeError(
             f"run {run.id} finished with verdicts (partial: a limit was hit); start a new crawl with higher limits"
         )
-    settings = run_settings(run, settings)
+    settings = settings.as_started(run.options, run.as_of)
     facts: list[PageFacts] = []
     pages: list[StoredPage] = []
     home: CrawledPage | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,22 @@ class Settings:
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     audit: AuditSettings = field(default_factory=AuditSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
+
+    def as_started(self, options: dict[str, Any], as_of: date) -> Settings:
+        """The crawl and audit settings a stored run started with (its `options`); storage as now.
+        Values a run stored by another version holds and these settings lack are left out."""
+
+        def known(cls: type[Any], values: dict[str, Any]) -> dict[str, Any]:
+            names = {f.name for f in fields(cls)}
+            return {k: v for k, v in values.items() if k in names}
+
+        audit = dict(options.get("audit", {}))
+        audit["as_of"] = date.fromisoformat(str(audit.get("as_of", as_of.isoformat())))
+        return Settings(
+            crawl=CrawlSettings(**known(CrawlSettings, options.get("crawl", {}))),
+            audit=AuditSettings(**known(AuditSettings, audit)),
+            storage=self.storage,
+        )
 
 
 # Command-line option -> (section, field). Each also reads AUDITCRAWL_<OPTION>.

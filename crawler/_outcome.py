@@ -3,9 +3,12 @@ the limits it hit and the notes for the auditor. The crawler fills it; the check
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from ._graph import CrawlGraph
+from ._graph import CrawlGraph, Edge
 from ._page import CrawledPage
 from ._responses import FetchResult
 
@@ -66,6 +69,53 @@ class CrawlOutcome:
             error=result.error,
             status=result.status,
             no_such_host=result.no_such_host,
+        )
+
+    def for_judging(self, keep: Iterable[str]) -> dict[str, Any]:
+        """What the checks read here beyond the stored pages and links, as JSON: kept with the run so
+        that its verdicts can be judged again later (an auditor's decision) without crawling.
+        `keep`: the URLs whose sitemap dates matter (the pages the checks may cite)."""
+        home = self.home
+        return {
+            "home": None
+            if home is None
+            else {
+                "url": home.url,
+                "final_url": home.final_url,
+                "status": home.status,
+                "content_type": home.content_type,
+                "fetched_at": home.fetched_at.isoformat(),
+                "error": home.error,
+                "robots_blocked": home.robots_blocked,
+                "not_modified": home.not_modified,
+            },
+            "aliases": dict(self.graph.aliases),
+            "limits_hit": list(self.limits_hit),
+            "render_failures": list(self.render_failures),
+            "unrendered": list(self.unrendered),
+            "browser_note": self.browser_note,
+            "interrupted": self.interrupted,
+            "sitemap_lastmod": {u: m for u in keep if (m := self.sitemap_lastmod.get(u))},
+        }
+
+    @classmethod
+    def judged_again(cls, home_url: str, stored: Mapping[str, Any], edges: Iterable[Edge]) -> CrawlOutcome:
+        """The outcome `for_judging` kept, with the run's stored links."""
+        graph = CrawlGraph.of(home_url, edges)
+        graph.aliases.update(stored["aliases"])
+        home = stored["home"]
+        return cls(
+            home_url=home_url,
+            graph=graph,
+            home=None
+            if home is None
+            else CrawledPage(**{**home, "fetched_at": datetime.fromisoformat(home["fetched_at"])}),
+            limits_hit=list(stored["limits_hit"]),
+            render_failures=list(stored["render_failures"]),
+            unrendered=list(stored["unrendered"]),
+            browser_note=stored["browser_note"],
+            interrupted=bool(stored["interrupted"]),
+            sitemap_lastmod=dict(stored["sitemap_lastmod"]),
         )
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from auditcrawl.crawler import CrawlOutcome
@@ -10,12 +11,14 @@ from auditcrawl.settings import AuditSettings
 from ._claims import Claims, ClaimVerdict, judge_claim
 from ._classify import is_dedicated_home
 from ._context import AuditContext, find_facts, labels, not_industrial, plural
+from ._coverage import Coverage
+from ._decided import Decisions
 from ._models import CASE_STUDIES, LANDING_PAGE, THOUGHT_LEADERSHIP, CheckResult, Evidence, PageFacts
 from ._textdates import parse_date_text
 from ._vocab import load_vocabulary
 from ._works import one_per_work
 
-__all__ = ["AuditContext", "apply_listing_dates", "evaluate", "evaluate_claims", "find_facts"]
+__all__ = ["AuditContext", "Judgment", "apply_listing_dates", "evaluate", "evaluate_claims", "find_facts", "judge"]
 
 EXPIRING_DAYS = 30  # 3.2 met but lapsing within a month: flagged "expiring"
 
@@ -87,7 +90,7 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
         result.summary = f"Industrial practice page {best.url}, {plural(best.clicks or 0, 'click')} from home"
         result.reasons = [f"{e.url}: {e.reasons[0]}" for e in result.evidence]
         return result
-    result.rejected.extend(borderline)
+    result.rejected.extend(_to_confirm(borderline))
     if borderline:
         result.status = "needs_review"
         result.summary = f"An industrial practice page exists but {borderline[0].reasons[0]}"
@@ -103,6 +106,13 @@ def check_landing_page(ctx: AuditContext) -> CheckResult:
         result.summary = "No industrial-software practice page found"
         result.reasons.append("no page on the site describes an industrial-software practice")
     return result
+
+
+def _to_confirm(items: list[Evidence]) -> list[Evidence]:
+    """Candidates only an auditor can settle (undated, of uncertain kind or cloud): the review queue's items."""
+    for e in items:
+        e.extra["to_confirm"] = True
+    return items
 
 
 def _versions(e: Evidence) -> str:
@@ -164,7 +174,7 @@ def check_case_studies(ctx: AuditContext) -> CheckResult:
         for e in result.evidence
     ]
     result.reasons += [f"{e.url}: {e.reasons[0]}" for e in to_confirm + result.rejected]
-    result.rejected = to_confirm + result.rejected
+    result.rejected = _to_confirm(to_confirm) + result.rejected
     if n >= need:
         result.status = "met"
         result.summary = f"{n} public industrial case studies on AWS within {max_clicks} clicks of home"
@@ -223,7 +233,7 @@ def check_thought_leadership(ctx: AuditContext) -> CheckResult:
     n = len(result.evidence)
     result.reasons = [f"{e.url}: published {e.published}, industrial{_versions(e)}" for e in result.evidence]
     result.reasons += [f"{e.url}: {e.reasons[0]}" for e in undated + result.rejected]
-    result.rejected = undated + result.rejected
+    result.rejected = _to_confirm(undated) + result.rejected
     if n >= s.min_thought_leadership:
         result.status = "met"
         newest = result.evidence[0].published
@@ -301,13 +311,16 @@ def evaluate(
     outcome: CrawlOutcome,
     settings: AuditSettings,
     claims: list[ClaimVerdict] | None = None,
+    *,
+    coverage: Coverage | None = None,
 ) -> dict[str, CheckResult]:
     """The three verdicts (3.1, 2.2, 3.2) from the pages' facts and the crawl graph, each with its
     reasons, evidence and rejected candidates. Pure: reads nothing but its arguments (undated items
     take the date a listing page shows beside the link to them). `claims` are the verdicts of
-    evaluate_claims, whose landing-page claim 3.1 reports first."""
+    evaluate_claims, whose landing-page claim 3.1 reports first; `coverage` the crawl's, when it was
+    measured already (else it is measured when a check needs it)."""
     apply_listing_dates(facts, outcome, settings.as_of)
-    ctx = AuditContext(facts, outcome, settings, claims or [])
+    ctx = AuditContext(facts, outcome, settings, claims or [], measured=coverage)
     checks = {
         LANDING_PAGE: check_landing_page(ctx),
         CASE_STUDIES: check_case_studies(ctx),
@@ -337,3 +350,32 @@ def _apply_landing_claim(result: CheckResult, claims: list[ClaimVerdict], ctx: A
         else:
             result.status = "not_met"
             result.summary = f"The claimed landing page is {claim.verdict.replace('_', ' ')}"
+
+
+@dataclass
+class Judgment:
+    found: dict[str, CheckResult]  # what the crawl alone found
+    final: dict[str, CheckResult]  # the audit's answer: the auditor's decisions applied
+    claims: list[ClaimVerdict] | None  # the crawl's verdicts on the applicant's claims, when given
+
+
+def judge(
+    facts: dict[str, PageFacts],
+    outcome: CrawlOutcome,
+    settings: AuditSettings,
+    decisions: Decisions,
+    *,
+    claims: Claims | None = None,
+    coverage: Coverage | None = None,
+) -> Judgment:
+    """What the crawl alone found, and the audit's answer with the auditor's decisions applied
+    (the same results when there are none). The decided pages are copies: `facts` keeps the crawl's."""
+    verdicts = evaluate_claims(claims, facts, outcome, settings) if claims is not None else None
+    found = evaluate(facts, outcome, settings, verdicts, coverage=coverage)
+    if not decisions:
+        return Judgment(found, found, verdicts)
+    decided = decisions.apply_to_facts(facts)
+    decided_claims = evaluate_claims(claims, decided, outcome, settings) if claims is not None else None
+    final = evaluate(decided, outcome, settings, decided_claims, coverage=coverage)
+    decisions.apply_to_checks(final)
+    return Judgment(found, final, verdicts)

@@ -38,6 +38,8 @@ def plural(n: int, word: str) -> str:
 
 
 def labels(categories: list[str]) -> str:
+    if not categories:
+        return "none named on the page (industrial by the auditor's decision)"
     names = category_labels()
     return ", ".join(names.get(c, c) for c in categories)
 
@@ -70,6 +72,7 @@ class AuditContext:
     settings: AuditSettings
     claims: list[ClaimVerdict] = field(default_factory=list)
     paths: Mapping[str, list[str]] = field(default_factory=dict)
+    measured: Coverage | None = None  # the crawl's coverage, when measured before the checks
 
     def __post_init__(self) -> None:
         self.paths = self.outcome.graph.click_paths()
@@ -151,7 +154,7 @@ class AuditContext:
 
     @functools.cached_property
     def coverage(self) -> Coverage:
-        return measure_coverage(self.outcome, self.settings, self.paths)
+        return self.measured or measure_coverage(self.outcome, self.settings, self.paths)
 
     def trouble(self, check_id: str) -> list[str]:
         """Why the crawl may not have covered what could be this check's evidence; empty when it did."""
@@ -221,6 +224,8 @@ class AuditContext:
         return None
 
     def access_problem(self, f: PageFacts) -> str | None:
+        if f.auditor is not None and f.auditor.rejected:
+            return f.auditor.note
         if f.robots_blocked:
             return "robots.txt forbids it"
         if f.gated:

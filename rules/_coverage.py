@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from auditcrawl.crawler import CrawlOutcome, SiteScope
@@ -97,6 +98,19 @@ class Coverage:
             "summary": self.summary(),
             "unread": {c: [u.url for u in self.relevant(c)] for c in CHECK_IDS},
         }
+
+    def as_stored(self) -> dict[str, object]:
+        """Everything the checks read of it, for judging the run again later (an auditor's decision)."""
+        unread = [[u.url, u.clicks, u.why, u.text, list(u.checks), u.ruled_out] for u in self.unread]
+        return {"radius": self.radius, "fetched": self.fetched, "beyond": self.beyond, "unread": unread}
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, Any]) -> Coverage:
+        unread = [
+            Unread(url, clicks, why, text, tuple(checks), never)
+            for url, clicks, why, text, checks, never in stored["unread"]
+        ]
+        return cls(int(stored["radius"]), int(stored["fetched"]), unread, int(stored["beyond"]))
 
 
 def _segments(url: str) -> list[str]:

@@ -11,9 +11,11 @@ from auditcrawl.crawler import PageFetch
 __all__ = [
     "CASE_STUDIES",
     "CHECK_IDS",
+    "CHECK_KINDS",
     "CHECK_TITLES",
     "LANDING_PAGE",
     "THOUGHT_LEADERSHIP",
+    "AuditorFacts",
     "CheckResult",
     "Evidence",
     "Kind",
@@ -26,11 +28,25 @@ Kind = Literal["landing_page", "case_study", "thought_leadership", "listing", "o
 # The checklist items auditcrawl answers, in the order they are shown.
 LANDING_PAGE, CASE_STUDIES, THOUGHT_LEADERSHIP = "3.1", "2.2", "3.2"
 CHECK_IDS = (LANDING_PAGE, CASE_STUDIES, THOUGHT_LEADERSHIP)
+CHECK_KINDS: dict[str, Kind] = {
+    LANDING_PAGE: "landing_page",
+    CASE_STUDIES: "case_study",
+    THOUGHT_LEADERSHIP: "thought_leadership",
+}
 CHECK_TITLES = {
     LANDING_PAGE: "Practice landing page",
     CASE_STUDIES: "Public industrial case studies",
     THOUGHT_LEADERSHIP: "Industrial thought leadership",
 }
+
+
+@dataclass(frozen=True)
+class AuditorFacts:
+    """What an auditor's decision on a page tells the rules (see _decided)."""
+
+    note: str  # "accepted by NAME on DATE: REASON", shown with the item
+    rejected: bool = False
+    industrial: bool | None = None  # None: as the page's own categories say
 
 
 @dataclass(slots=True)  # one per page of a large site: no per-instance dict
@@ -63,6 +79,7 @@ class PageFacts(PageFetch):
     content_links: list[str] = field(default_factory=list)  # an industrial page's links outside menus and footer
     versions: list[str] = field(default_factory=list)  # other URLs of the same work: canonical, hreflang alternates
     content_digest: str | None = None  # what a page the checks may cite says (see _digest): changes only when that does
+    auditor: AuditorFacts | None = None  # an auditor's decision on the page, when one applies (never stored with it)
 
     @property
     def ok(self) -> bool:
@@ -75,6 +92,8 @@ class PageFacts(PageFetch):
 
     @property
     def industrial(self) -> bool:
+        if self.auditor is not None and self.auditor.industrial is not None:
+            return self.auditor.industrial
         return bool(self.categories)
 
     @property

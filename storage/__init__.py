@@ -1,8 +1,12 @@
 """Storage: SQLModel tables, the async store, and the JSON export."""
 
+from ._decisions import Standing, page_digests, partner_decisions, record_decision, standing
 from ._export import build_export, validate_export
 from ._models import (
     Applicant,
+    CheckRow,
+    DecisionRow,
+    EvidenceRow,
     PageRow,
     Run,
     Schedule,
@@ -26,9 +30,13 @@ from ._store import Store, async_url, page_facts, sync_url
 
 __all__ = [
     "Applicant",
+    "CheckRow",
+    "DecisionRow",
+    "EvidenceRow",
     "PageRow",
     "Run",
     "Schedule",
+    "Standing",
     "Store",
     "StoredCrawl",
     "acquire_lock",
@@ -41,11 +49,15 @@ __all__ = [
     "latest_run",
     "list_schedules",
     "load_previous",
+    "page_digests",
     "page_facts",
+    "partner_decisions",
     "pending_alerts",
+    "record_decision",
     "record_delivery",
     "release_lock",
     "remove_schedule",
+    "standing",
     "sync_url",
     "upsert_partner",
     "validate_export",

@@ -11,7 +11,8 @@ from typing import Any
 from auditcrawl._exceptions import AuditcrawlError
 from auditcrawl.rules import CHECK_IDS
 
-from ._models import EvidenceRow
+from ._decisions import Standing, page_digests, partner_decisions, standing
+from ._models import DecisionRow, EvidenceRow
 from ._store import Store
 
 __all__ = ["SCHEMA_VERSION_EXPORT", "build_export", "export_schema", "validate_export"]
@@ -60,8 +61,30 @@ def _evidence(row: EvidenceRow) -> dict[str, Any]:
     }
 
 
+def _decision(d: DecisionRow, standings: dict[int, Standing]) -> dict[str, Any]:
+    assert d.id is not None
+    found = standings[d.id]
+    return {
+        "id": d.id,
+        "by": d.made_by,
+        "at": _iso(d.made_at),
+        "run_id": d.run_id,
+        "url": d.url,
+        "check": d.check_id or (d.checks[0] if d.checks else None),
+        "checks": list(d.checks),
+        "decision": d.decision,
+        "facts": dict(d.facts),
+        "reason": d.reason,
+        "content_digest": d.content_digest,
+        "supersedes": d.supersedes,
+        "applies": found.applies,
+        "not_applied": found.why_not,
+    }
+
+
 async def build_export(store: Store, run_id: str) -> dict[str, Any]:
-    """The JSON document of a stored run (schema_version 1, schema/export-v1.json): run, checks, claims.
+    """The JSON document of a stored run (schema_version 1, schema/export-v1.json): run, checks (the
+    audit's answer, what the crawl alone found, the decisions), the partner's decisions, claims.
     Read from storage alone, so `crawl --json` and `export` give the same document; the caller
     validates it against the shipped schema before writing it."""
     run = await store.get_run(run_id)
@@ -90,14 +113,23 @@ async def build_export(store: Store, run_id: str) -> dict[str, Any]:
         },
         "checks": {},
     }
+    history = await partner_decisions(store, run)
+    digests = await page_digests(store, run.id, [d.url for d in history if d.url])
+    standings = standing(history, run.id, digests)
+    decided = [_decision(d, standings) for d in history if d.run_id == run.id or standings[d.id or 0].applies]
     for check in checks:
         rows = [e for e in evidence if e.check_id == check.check_id]
+        items = {e.url for e in rows}
         document["checks"][check.check_id] = {
             "status": check.status,
+            "tool_status": check.tool_status or check.status,
             "summary": check.summary,
             "reasons": list(check.reasons),
             "evidence": [_evidence(e) for e in rows if e.counted],
             "rejected": [_evidence(e) for e in rows if not e.counted],
+            "decisions": [
+                d for d in decided if d["check"] == check.check_id or check.check_id in d["checks"] or d["url"] in items
+            ],
             **(check.extra or {}),
         }
     for check_id in CHECK_IDS:
@@ -109,8 +141,11 @@ async def build_export(store: Store, run_id: str) -> dict[str, Any]:
                 "reasons": ["the run stopped before its verdicts were computed"],
                 "evidence": [],
                 "rejected": [],
+                "tool_status": "needs_review",
+                "decisions": [],
             },
         )
+    document["decisions"] = [_decision(d, standings) for d in history]
     if run.options.get("claims_given"):
         document["claims"] = [
             {

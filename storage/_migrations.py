@@ -26,4 +26,5 @@ MIGRATIONS: dict[int, list[str]] = {
     6: ["ALTER TABLE page ADD COLUMN warc_record_id VARCHAR"],
     7: [],  # the page_links table (from the models); older runs' links stay in link and are read from there
     8: ["ALTER TABLE schedule ADD COLUMN every VARCHAR"],
+    9: ["ALTER TABLE check_result ADD COLUMN tool_status VARCHAR"],  # and the decision table (from the models)
 }

@@ -16,6 +16,7 @@ __all__ = [
     "CheckRow",
     "ClaimRow",
     "CrawlLock",
+    "DecisionRow",
     "EvidenceRow",
     "LinkRow",
     "MetaRow",
@@ -27,7 +28,7 @@ __all__ = [
     "utcnow",
 ]
 
-SCHEMA_VERSION = 8  # storage/_migrations.py brings older databases up to it
+SCHEMA_VERSION = 9  # storage/_migrations.py brings older databases up to it
 
 
 def utcnow() -> datetime:
@@ -184,7 +185,8 @@ class CheckRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     run_id: str = Field(foreign_key="run.id", index=True)
     check_id: str
-    status: str
+    status: str  # the audit's answer: the auditor's decisions applied
+    tool_status: str | None = None  # what the crawl alone found; None in databases before version 9 (= status)
     summary: str
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=True))
@@ -218,3 +220,25 @@ class EvidenceRow(SQLModel, table=True):
     categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class DecisionRow(SQLModel, table=True):
+    """An auditor's decision. Append-only: a changed mind is a new row that supersedes the old one.
+    It belongs to the partner (applicant, else the home URL) and applies again on later runs while
+    the page's content digest is unchanged; a verdict on a check holds for its own run."""
+
+    __tablename__ = "decision"
+    id: int | None = Field(default=None, primary_key=True)
+    applicant_id: int | None = Field(default=None, foreign_key="applicant.id", index=True)
+    home_url: str = Field(index=True)
+    run_id: str = Field(foreign_key="run.id", index=True)  # the run it was made on
+    url: str | None = None  # the page decided on; None for a verdict on a check
+    check_id: str | None = None  # the check whose verdict was set; None for a decision on a page
+    checks: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # a page's, when decided
+    decision: str  # accept | reject | met | not_met
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    reason: str
+    made_by: str
+    made_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    content_digest: str | None = None  # of the page as it was decided on
+    supersedes: int | None = None  # the decision on the same page (or check of the run) it replaces

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ from ._models import (
     PageRow,
     Run,
 )
+from ._verdicts import shared_columns, write_verdicts
 
 __all__ = ["Store", "async_url", "page_facts", "page_values", "sync_url"]
 
@@ -95,15 +97,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 # A page's facts map onto the page table by name: a fact with a column of its own goes there,
-# every other fact into the row's JSON `facts`; three are stored in another form.
-_CONVERTED = frozenset({"robots_blocked", "headers", "not_modified"})  # robots, etag/last_modified; per run
+# every other fact into the row's JSON `facts`; three are stored in another form (robots, etag and
+# last_modified; per run) and an auditor's decision is stored as a decision, not with the page.
+_CONVERTED = frozenset({"robots_blocked", "headers", "not_modified", "auditor"})
 _COLUMNS = tuple(f.name for f in fields(PageFacts) if f.name in PageRow.model_fields and f.name not in _CONVERTED)
 _IN_JSON = tuple(f.name for f in fields(PageFacts) if f.name not in PageRow.model_fields and f.name not in _CONVERTED)
-
-
-def _shared(model: type[SQLModel], value: Any) -> dict[str, Any]:
-    """A rule's result (check, evidence, claim verdict) as the values of its table's columns of the same names."""
-    return {f.name: getattr(value, f.name) for f in fields(value) if f.name in model.model_fields}
 
 
 def page_values(run_id: str, f: PageFacts) -> dict[str, Any]:
@@ -218,6 +216,12 @@ class Store:
     def session(self) -> AsyncSession:
         return AsyncSession(self.engine, expire_on_commit=False)
 
+    @contextlib.asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncSession]:
+        """A session for one write transaction (the caller commits); one at a time from this process."""
+        async with self._write_lock, self.session() as session:
+            yield session
+
     async def create_run(self, run: Run) -> Run:
         async with self._write_lock, self.session() as session:
             if run.applicant:
@@ -262,11 +266,13 @@ class Store:
         notes: list[str],
         click_paths: Mapping[str, list[str]],
         checks: dict[str, CheckResult],
+        final: dict[str, CheckResult] | None = None,
         claims: list[ClaimVerdict] | None = None,
         options: dict[str, Any] | None = None,
     ) -> None:
         """Close a run: its status and figures, each page's click path from home, the verdicts with
-        their evidence, and the claim verdicts, in one transaction."""
+        their evidence (`checks` what the crawl found, `final` with the auditor's decisions that
+        apply), and the claim verdicts, in one transaction."""
         async with self._write_lock, self.session() as session:
             run = await session.get(Run, run_id)
             if run is None:
@@ -277,7 +283,7 @@ class Store:
                 run.options = {**run.options, **options}
             session.add(run)
             for position, claim in enumerate(claims or []):
-                session.add(ClaimRow(**_shared(ClaimRow, claim), run_id=run_id, position=position))
+                session.add(ClaimRow(**shared_columns(ClaimRow, claim), run_id=run_id, position=position))
             # Executemany a thousand pages at a time: a large run's rows and paths are never all in memory at once.
             urls = sorted(set((await session.exec(select(PageRow.final_url).where(PageRow.run_id == run_id))).all()))
             # Core, not ORM: a bulk update keyed by URL, not by primary key.
@@ -295,18 +301,7 @@ class Store:
                 ]
                 if params:
                     await connection.execute(statement, params)
-            for check_id, result in checks.items():
-                session.add(CheckRow(**{**_shared(CheckRow, result), "check_id": check_id}, run_id=run_id))
-                for counted, items in ((True, result.evidence), (False, result.rejected)):
-                    for position, e in enumerate(items):
-                        row = EvidenceRow(
-                            **_shared(EvidenceRow, e),
-                            run_id=run_id,
-                            check_id=check_id,
-                            counted=counted,
-                            position=position,
-                        )
-                        session.add(row)
+            await write_verdicts(session, run_id, checks, final)
             await session.commit()
 
     async def mark_run(self, run_id: str, status: str, note: str, finished_at: datetime) -> None:

@@ -263,6 +263,8 @@ async def test_an_older_database_is_upgraded_without_losing_data(db_url: str) ->
         for column in ("status", "webhook", "claims"):
             await conn.exec_driver_sql(f"ALTER TABLE applicant DROP COLUMN {column}")
         await conn.exec_driver_sql("ALTER TABLE schedule DROP COLUMN every")
+        await conn.exec_driver_sql("ALTER TABLE check_result DROP COLUMN tool_status")
+        await conn.exec_driver_sql("DROP TABLE decision")
         await conn.exec_driver_sql("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     await engine.dispose()
     async with Store(db_url) as store:
@@ -279,4 +281,4 @@ async def test_an_older_database_is_upgraded_without_losing_data(db_url: str) ->
             legacy_rows = (
                 await conn.exec_driver_sql("SELECT count(*) FROM link WHERE run_id = 'new000000002'")
             ).scalar()
-    assert version == "8" and legacy_rows == 0
+    assert version == "9" and legacy_rows == 0
