@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from auditcrawl.crawler import PageFetch
 
@@ -13,6 +13,7 @@ __all__ = [
     "CHECK_IDS",
     "CHECK_KINDS",
     "CHECK_TITLES",
+    "KINDS",
     "LANDING_PAGE",
     "THOUGHT_LEADERSHIP",
     "AuditorFacts",
@@ -25,6 +26,7 @@ __all__ = [
 
 Status = Literal["met", "not_met", "needs_review"]
 Kind = Literal["landing_page", "case_study", "thought_leadership", "listing", "other"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 # The checklist items auditcrawl answers, in the order they are shown.
 LANDING_PAGE, CASE_STUDIES, THOUGHT_LEADERSHIP = "3.1", "2.2", "3.2"
 CHECK_IDS = (LANDING_PAGE, CASE_STUDIES, THOUGHT_LEADERSHIP)

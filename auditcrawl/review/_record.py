@@ -1,0 +1,132 @@
+"""Recording an auditor's decision: checked, judged with the run, stored with the new verdicts."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from auditcrawl.crawler import canonicalize
+from auditcrawl.rules import CHECK_IDS, KINDS, CheckDecision, Decisions, PageDecision
+from auditcrawl.storage import DecisionRow, Store, record_decision
+
+from .._exceptions import DecisionError
+from ..settings import Settings
+from ._judged import StoredRun, applying, as_rules, load_run
+
+__all__ = ["DecisionRequest", "Recorded", "auditor_name", "decide"]
+
+
+def auditor_name(given: str | None = None) -> str:
+    """Who decides: --by, else AUDITCRAWL_AUDITOR, else the OS user."""
+    for name in (given, os.environ.get("AUDITCRAWL_AUDITOR")):
+        if name and name.strip():
+            return name.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass
+class DecisionRequest:
+    """One decision as the command line or the workspace gives it."""
+
+    run_id: str
+    reason: str
+    by: str
+    url: str | None = None  # a decision on a page ...
+    accept: bool | None = None
+    published: date | None = None
+    on_aws: bool = False
+    kind: str | None = None
+    industrial: bool | None = None
+    check_id: str | None = None  # ... or a verdict on a check
+    verdict: str | None = None
+
+    def facts(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if self.published is not None:
+            found["published"] = self.published.isoformat()
+        if self.on_aws:
+            found["on_aws"] = True
+        if self.kind is not None:
+            found["kind"] = self.kind
+        if self.industrial is not None:
+            found["industrial"] = self.industrial
+        return found
+
+
+@dataclass
+class Recorded:
+    decision: DecisionRow
+    before: dict[str, str]  # check -> status, before the decision
+    after: dict[str, str]
+    hints: list[str] = field(default_factory=list)  # what the decision could not settle
+
+
+def _check_request(request: DecisionRequest, stored: StoredRun) -> str | None:
+    """The item's URL as the run knows it (None for a verdict on a check); DecisionError for bad input."""
+    if not request.reason.strip():
+        raise DecisionError("a decision needs a reason (--reason TEXT)")
+    if request.check_id is not None:
+        if request.check_id not in CHECK_IDS:
+            raise DecisionError(f"no check {request.check_id!r}: use one of {', '.join(CHECK_IDS)}")
+        if request.verdict not in ("met", "not_met"):
+            raise DecisionError("a verdict on a check is met or not_met (--verdict)")
+        return None
+    if request.accept is None:
+        raise DecisionError("a decision on a page accepts or rejects it (--accept or --reject)")
+    if request.kind is not None and request.kind not in KINDS:
+        raise DecisionError(f"--kind {request.kind!r} is not a kind: use one of {', '.join(KINDS)}")
+    if request.published is not None and request.published > stored.settings.as_of:
+        raise DecisionError(
+            f"--published {request.published.isoformat()} is after the run's audit date "
+            f"{stored.settings.as_of.isoformat()}"
+        )
+    url = canonicalize(request.url or "") or (request.url or "")
+    for f in stored.facts.values():
+        if url in (f.key, f.final_url, f.url) or request.url in (f.key, f.final_url, f.url):
+            return f.key
+    raise DecisionError(f"{request.url} is not a page the checks of run {stored.run.id} considered")
+
+
+async def decide(store: Store, request: DecisionRequest, current: Settings) -> Recorded:
+    """Check a decision, judge the run again with it, and store both in one transaction. Nothing
+    is stored when the decision is refused (DecisionError, RunNotFoundError)."""
+    stored = await load_run(store, request.run_id, current)
+    url = _check_request(request, stored)
+    _history, _standings, decisions = await applying(store, stored.run)
+    before = stored.judge(decisions).final
+    checks_of = [c for c, result in before.items() if url in {e.url for e in result.evidence + result.rejected}]
+    row = DecisionRow(
+        applicant_id=stored.run.applicant_id,
+        home_url=stored.run.home_url,
+        run_id=stored.run.id,
+        url=url,
+        check_id=request.check_id,
+        checks=checks_of,
+        decision=str(request.verdict) if request.check_id else ("accept" if request.accept else "reject"),
+        facts=request.facts(),
+        reason=request.reason.strip(),
+        made_by=request.by,
+        content_digest=stored.digests.get(url) if url else None,
+    )
+    new = as_rules(row)
+    if isinstance(new, PageDecision):
+        kept_pages = [d for d in decisions.pages if d.url != new.url]
+        changed = Decisions([*kept_pages, new], decisions.checks)
+    else:
+        assert isinstance(new, CheckDecision)
+        changed = Decisions(decisions.pages, [*(d for d in decisions.checks if d.check_id != new.check_id), new])
+    judgment = stored.judge(changed)
+    await record_decision(store, row, judgment.found, judgment.final)
+    after: dict[str, str] = {c: r.status for c, r in judgment.final.items()}
+    hints = []
+    f = stored.facts.get(url or "")
+    undated = f is not None and f.published is None and request.published is None
+    if undated and request.accept and "thought_leadership" in (f and f.kind, request.kind):
+        hints.append("the item is still undated: give --published YYYY-MM-DD for it to count for 3.2")
+    return Recorded(row, {c: r.status for c, r in before.items()}, after, hints)
