@@ -28,6 +28,8 @@ from typing import Any
 
 from auditcrawl.crawler import Network
 from auditcrawl.pipeline import run_audit
+from auditcrawl.review import load_run
+from auditcrawl.rules import Decisions
 from auditcrawl.settings import Settings, load_settings
 from auditcrawl.siteserver import LoopbackTransport, SiteServer, folders_resolver
 from auditcrawl.storage import Store, build_export
@@ -66,6 +68,7 @@ class SiteRun:
     pages: int
     seconds: float
     coverage: dict[str, Any]
+    judged_again_differs: list[str]  # checks whose verdict differs when the stored run is judged again
 
 
 def settings_for(db: str, as_of: date, max_pages: int | None) -> Settings:
@@ -95,14 +98,21 @@ async def audit_site(sites: Path, entry: dict[str, Any], labels: dict[str, Any],
                 network=Network(transport=LoopbackTransport(server, names)),
             )
             document = await build_export(store, report.run_id)
-        seconds = time.perf_counter() - started
+            seconds = time.perf_counter() - started
+            # What `decide` recomputes: the run read back from storage and judged again, with no decision.
+            again = (await load_run(store, report.run_id, settings)).judge(Decisions()).final
+        differs = [
+            c
+            for c in CHECKS
+            if (again[c].status, again[c].reasons) != (report.checks[c].status, report.checks[c].reasons)
+        ]
     verdicts = []
     for check in CHECKS:
         got = document["checks"][check]
         label = labels[check]
         verdicts.append(Verdict(name, check, got["status"], label["verdict"], label["accept"], got["reasons"]))
     run = document["run"]
-    return SiteRun(name, verdicts, run["pages_fetched"], seconds, run.get("coverage") or {})
+    return SiteRun(name, verdicts, run["pages_fetched"], seconds, run.get("coverage") or {}, differs)
 
 
 def main() -> int:
@@ -137,6 +147,9 @@ def main() -> int:
         f"summary: {sum(v.acceptable for v in verdicts)}/{len(verdicts)} acceptable, "
         f"{sum(v.exact for v in verdicts)}/{len(verdicts)} exact, {sum(v.false_met for v in verdicts)} false met"
     )
+    differing = [f"{run.name} {c}" for run in runs for c in run.judged_again_differs]
+    same = len(verdicts) - len(differing)
+    print(f"judged again from storage: {same}/{len(verdicts)} verdicts identical {', '.join(differing)}".rstrip())
     return 0
 
 

@@ -2,7 +2,8 @@
 
 The figures bench/realsites.py prints, held as a floor: every verdict one the labels accept, no
 `met` where the auditor says `not_met`, at least 15 of the 18 exactly the auditor's, and no page
-that could be a check's evidence left unread within the radius."""
+that could be a check's evidence left unread within the radius; each run, read back from storage and
+judged again (what an auditor's decision recomputes), gives the same verdicts."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def test_realsites_verdicts_within_the_labels() -> None:
         run = asyncio.run(bench.audit_site(DATA, entry, labels[entry["name"]], None))
         unread = {check: urls for check, urls in run.coverage["unread"].items() if urls}
         assert not unread, f"{entry['name']}: pages that could be evidence were not read: {unread}"
+        assert run.judged_again_differs == [], f"{entry['name']}: judged again from storage, verdicts differ"
         verdicts += run.verdicts
     table = "\n".join(f"{v.site} {v.check}: {v.status} (auditor: {v.label})" for v in verdicts)
     assert [v for v in verdicts if v.false_met] == [], table
