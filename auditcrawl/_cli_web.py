@@ -22,10 +22,17 @@ def serve(
         str | None,
         typer.Option(help="Access token every page and API call needs (or AUDITCRAWL_TOKEN).", show_default=False),
     ] = None,
+    user_header: Annotated[
+        str | None,
+        typer.Option(
+            help="Take the auditor's name from this request header, set by a trusted reverse proxy (off by default).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Serve the web workspace: partners, their runs and reports, and a JSON API."""
+    """Serve the web workspace: partners, their runs and reports, decisions, and a JSON API."""
     import uvicorn  # the server loads only for this command
 
     from .web import create_app, is_loopback
@@ -41,7 +48,7 @@ def serve(
         """A new audit's settings: defaults < config file < environment < this server's --db < the form."""
         return settings_from(config, db=settings.storage.db, **flags)
 
-    workspace = create_app(settings.storage.db, token, settings_for)
+    workspace = create_app(settings.storage.db, token, settings_for, user_header=user_header)
     server = uvicorn.Server(uvicorn.Config(workspace, host=host, port=port, log_level="warning"))
     shown = f"[{host}]" if ":" in host else host
     out.print(f"auditcrawl workspace: http://{shown}:{port}/" + (" (access token required)" if token else ""))

@@ -11,6 +11,8 @@ from typing import Any
 from auditcrawl.rules import CHECK_IDS, THOUGHT_LEADERSHIP
 from auditcrawl.storage import Schedule, Store, list_schedules
 
+from .review import open_items
+
 __all__ = ["INTERVAL_UNITS", "every_text", "options_as_flags", "partner_rows", "run_rows", "schedule_rows"]
 
 INTERVAL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}  # of `--every 30d`
@@ -54,7 +56,7 @@ async def partner_rows(store: Store) -> list[dict[str, Any]]:
     rows = []
     for key, runs in by_name.items():
         latest, previous = runs[0], runs[1] if len(runs) > 1 else None
-        checks, _ = await store.run_checks(latest.id)
+        checks, evidence = await store.run_checks(latest.id)
         status = {c.check_id: c.status for c in checks}
         extra = next((c.extra or {} for c in checks if c.check_id == THOUGHT_LEADERSHIP), {})
         before: dict[str, str] = {}
@@ -72,6 +74,8 @@ async def partner_rows(store: Store) -> list[dict[str, Any]]:
                 "checks": {c: status.get(c, "-") for c in CHECK_IDS},
                 "regressions": [c for c in CHECK_IDS if before.get(c) == "met" and status.get(c) != "met"],
                 "lapses_on": extra.get("lapses_on"),
+                "open": open_items(checks, evidence),  # items waiting for the auditor's decision
+                "finished_at": (latest.finished_at or latest.started_at).isoformat(),
                 "expiring": bool(extra.get("expiring")),
                 "every_seconds": schedule[0].every_seconds if schedule else None,
                 "next_recheck": _next_recheck(schedule[0]).isoformat(timespec="minutes") if schedule else None,

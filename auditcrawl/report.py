@@ -76,10 +76,17 @@ def screenshot_files(document: dict[str, Any]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def render_report(document: dict[str, Any], *, workspace: bool = False, replay_source: str | None = None) -> str:
+def render_report(
+    document: dict[str, Any],
+    *,
+    workspace: bool = False,
+    replay_source: str | None = None,
+    decide: dict[str, Any] | None = None,
+) -> str:
     """The run's report as one self-contained HTML page (screenshots inlined); in the web
     workspace, with its links, and screenshots served from the data folder. With `replay_source`
-    (the run's WACZ: its file name in a bundle, or its URL), each evidence item links to its replay."""
+    (the run's WACZ: its file name in a bundle, or its URL), each evidence item links to its replay.
+    With `decide` (the workspace: csrf, auditor, kinds, error), items and checks get decision forms."""
     env = templates()
     screenshots: dict[str, str] = {}
     for number, (url, path) in enumerate(screenshot_files(document)):
@@ -102,4 +109,5 @@ def render_report(document: dict[str, Any], *, workspace: bool = False, replay_s
         workspace=workspace,
         replay_source=replay_source,
         replay_link=replay_link,
+        decide=decide,
     )

@@ -1,6 +1,6 @@
 """Rules: page classification, evidence and verdicts. Pure functions, no I/O."""
 
-from ._checks import Judgment, evaluate, evaluate_claims, find_facts, judge
+from ._checks import Judgment, evaluate, find_facts, judge
 from ._claims import Claims, ClaimVerdict
 from ._classify import analyse_page, classify_kind, detect_categories, score_link
 from ._coverage import Coverage, measure_coverage
@@ -11,7 +11,6 @@ from ._gating import gate_reason
 from ._models import (
     CASE_STUDIES,
     CHECK_IDS,
-    CHECK_KINDS,
     CHECK_TITLES,
     KINDS,
     THOUGHT_LEADERSHIP,
@@ -24,7 +23,6 @@ from ._vocab import category_labels, detect_language, load_vocabulary
 __all__ = [
     "CASE_STUDIES",
     "CHECK_IDS",
-    "CHECK_KINDS",
     "CHECK_TITLES",
     "KINDS",
     "THOUGHT_LEADERSHIP",
@@ -45,7 +43,6 @@ __all__ = [
     "detect_language",
     "diff_runs",
     "evaluate",
-    "evaluate_claims",
     "find_facts",
     "gate_reason",
     "judge",

@@ -11,7 +11,6 @@ from auditcrawl.crawler import PageFetch
 __all__ = [
     "CASE_STUDIES",
     "CHECK_IDS",
-    "CHECK_KINDS",
     "CHECK_TITLES",
     "KINDS",
     "LANDING_PAGE",
@@ -30,11 +29,6 @@ KINDS: tuple[Kind, ...] = get_args(Kind)
 # The checklist items auditcrawl answers, in the order they are shown.
 LANDING_PAGE, CASE_STUDIES, THOUGHT_LEADERSHIP = "3.1", "2.2", "3.2"
 CHECK_IDS = (LANDING_PAGE, CASE_STUDIES, THOUGHT_LEADERSHIP)
-CHECK_KINDS: dict[str, Kind] = {
-    LANDING_PAGE: "landing_page",
-    CASE_STUDIES: "case_study",
-    THOUGHT_LEADERSHIP: "thought_leadership",
-}
 CHECK_TITLES = {
     LANDING_PAGE: "Practice landing page",
     CASE_STUDIES: "Public industrial case studies",

@@ -24,7 +24,8 @@ def _imports_from_outside(package: str) -> tuple[set[str], list[str]]:
     own = ROOT / LAYERS[package]
     names: set[str] = set()
     private: list[str] = []
-    for path in [*ROOT.glob("auditcrawl/*.py"), *ROOT.glob("*/*.py")]:
+    app = [p for p in ROOT.glob("auditcrawl/**/*.py") if p.relative_to(ROOT).parts[1] not in LAYERS.values()]
+    for path in [*app, *ROOT.glob("*/*.py")]:
         if path.parent == own or path.parent.name in (".venv", "build"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

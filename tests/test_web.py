@@ -57,10 +57,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def workspace(db_url: str, token: str | None = None) -> Iterator[str]:
+def workspace(db_url: str, token: str | None = None, user_header: str | None = None) -> Iterator[str]:
     """The workspace on a random loopback port, stopped at the end."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db_url, token), host="127.0.0.1", port=port, log_level="error"))
+    app = create_app(db_url, token, user_header=user_header)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):  # bounded: the server starts in well under a second
@@ -159,7 +160,11 @@ async def test_a_token_guards_every_page_and_call(serve: Any, tmp_path: Path) ->
         csrf = form.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
         wrong = client.post("/login", data={"csrf": csrf, "token": "guess"}, follow_redirects=False)
         assert wrong.status_code == 401
-        signed_in = client.post("/login", data={"csrf": csrf, "token": "s3cret-token"}, follow_redirects=False)
+        nameless = client.post("/login", data={"csrf": csrf, "token": "s3cret-token"}, follow_redirects=False)
+        assert nameless.status_code == 400 and "Give your name" in nameless.text
+        signed_in = client.post(
+            "/login", data={"csrf": csrf, "token": "s3cret-token", "name": "ann"}, follow_redirects=False
+        )
         assert signed_in.status_code == 303
         assert client.get("/").status_code == 200  # the session cookie now opens the pages
 
@@ -188,6 +193,7 @@ async def test_an_auditor_signs_in_lists_partners_and_opens_a_run_in_chromium(se
             page.on("dialog", lambda d: dialogs.append(d.message))
             await page.goto(f"{base}/")
             assert page.url == f"{base}/login"
+            await page.fill("input[name=name]", "Ann Auditor")
             await page.fill("input[name=token]", "s3cret-token")
             await page.click("button[type=submit]")
             await page.wait_for_url(f"{base}/")

@@ -34,6 +34,7 @@ from auditcrawl.storage import Store, build_export, remove_schedule, validate_ex
 from auditcrawl.wacz import write_wacz
 
 from ._audits import Audits
+from ._decisions import AUDITOR_COOKIE, auditor_cookie, decide_page, render_run, review_page, sign_in_name
 from ._openapi import OPENAPI
 from ._security import SESSION_COOKIE, Guard, read_form, session_value
 
@@ -154,8 +155,7 @@ async def run_page(request: Request) -> Response:
     if audits.running(run_id):  # refreshes itself (no script) until the crawl ends, then shows the report
         progress = audits.progress[run_id]
         return _page("progress.html.j2", {"title": f"Auditing: run {run_id}", "progress": progress})
-    document = await build_export(_store(request), run_id)
-    return HTMLResponse(render_report(document, workspace=True))
+    return await render_run(request, run_id)
 
 
 async def run_bundle(request: Request) -> Response:
@@ -218,16 +218,32 @@ async def openapi(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
+    """Sign in: the auditor's name (for the decisions they record; unless a trusted proxy names them)
+    and, when the workspace has one, its access token."""
     token: str | None = request.app.state.token
-    if token is None:
+    ask_name = not request.app.state.user_header
+    if token is None and not ask_name:
         return RedirectResponse("/", status_code=303)
+    target = request.query_params.get("next", "/")
+    target = target if target.startswith("/") and not target.startswith("//") else "/"
+
+    def form_page(error: str | None, status_code: int = 200) -> Response:
+        context = {"title": "Sign in", "csrf": request.state.csrf, "error": error, "ask_name": ask_name}
+        return _page("login.html.j2", {**context, "ask_token": token is not None, "next": target}, status_code)
+
     if request.method == "GET":
-        return _page("login.html.j2", {"title": "Sign in", "csrf": request.state.csrf, "error": None})
+        return form_page(None)
     form, _ = await read_form(request)
-    if not secrets.compare_digest(form.get("token", "").encode(), token.encode()):
-        return _page("login.html.j2", {"title": "Sign in", "csrf": request.state.csrf, "error": "Wrong token."}, 401)
-    response = RedirectResponse("/", status_code=303)
-    response.set_cookie(SESSION_COOKIE, session_value(token), httponly=True, samesite="strict")
+    if token is not None and not secrets.compare_digest(form.get("token", "").encode(), token.encode()):
+        return form_page("Wrong token.", 401)
+    name = sign_in_name(form)
+    if ask_name and name is None:
+        return form_page("Give your name: it is recorded with your decisions.", 400)
+    response = RedirectResponse(target, status_code=303)
+    if token is not None:
+        response.set_cookie(SESSION_COOKIE, session_value(token), httponly=True, samesite="strict")
+    if name is not None:
+        response.set_cookie(AUDITOR_COOKIE, auditor_cookie(name), httponly=True, samesite="strict")
     return response
 
 
@@ -319,10 +335,15 @@ async def _forbidden(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    db_url: str, token: str | None = None, settings_for: Callable[[dict[str, Any]], Settings] | None = None
+    db_url: str,
+    token: str | None = None,
+    settings_for: Callable[[dict[str, Any]], Settings] | None = None,
+    *,
+    user_header: str | None = None,
 ) -> Starlette:
     """The workspace over one database; with a token, every page and API call needs it.
-    `settings_for` makes a new audit's settings from its form's flags (default: the defaults)."""
+    `settings_for` makes a new audit's settings from its form's flags (default: the defaults);
+    `user_header` names the header a trusted reverse proxy sets to the signed-in auditor's name."""
 
     def defaults_with(flags: dict[str, Any]) -> Settings:
         return load_settings(None, {}, {**flags, "db": db_url})
@@ -332,6 +353,7 @@ def create_app(
         async with Store(db_url) as store:
             app.state.store = store
             app.state.audits = Audits(store, settings_for or defaults_with)
+            app.state.settings = (settings_for or defaults_with)({})
             try:
                 yield
             finally:
@@ -341,6 +363,8 @@ def create_app(
         Route("/", partners),
         Route("/partners/{name:path}", history),  # a partner's name may hold a slash
         Route("/runs/{run_id}", run_page),
+        Route("/runs/{run_id}/decisions", decide_page, methods=["POST"]),
+        Route("/review", review_page),
         Route("/runs/{run_id}/bundle.zip", run_bundle),
         Route("/runs/{run_id}/run.wacz", run_wacz),
         Route("/runs/{run_id}/screenshots/{number:int}", run_screenshot),
@@ -362,5 +386,5 @@ def create_app(
         middleware=[Middleware(Guard, token=token)],
         exception_handlers={RunNotFoundError: _not_found, 404: _not_found, 403: _forbidden},
     )
-    app.state.token = token
+    app.state.token, app.state.user_header = token, user_header
     return app
