@@ -70,6 +70,14 @@ def verify(bundle_file: Annotated[Path, typer.Argument(metavar="FILE.zip|FILE.wa
     else:
         manifest, problems = verify_bundle(bundle_file)
         checked = f"{len(manifest.get('files', []))} files of run {manifest.get('run_id')} match the manifest"
+        verdicts = manifest.get("verdicts") or {}
+        if verdicts:
+            shown = [
+                f"{c} {v['status']}"
+                + (f" (the crawl alone: {v['tool_status']})" if v["tool_status"] != v["status"] else "")
+                for c, v in verdicts.items()
+            ]
+            checked += f"; {', '.join(shown)}; {manifest.get('decisions', 0)} decision(s) on record"
     for problem in problems:
         out.print(Text(f"MISMATCH {problem}", style="bold red"))
     if problems:

@@ -67,7 +67,10 @@ def print_verdicts(console: Console, document: Mapping[str, Any]) -> None:
     table.add_column("Status", no_wrap=True)
     table.add_column("Summary", overflow="fold")
     for check_id, check in document["checks"].items():
-        table.add_row(check_id, Text(check["status"], style=STATUS_STYLE.get(check["status"], "")), check["summary"])
+        status = Text(check["status"], style=STATUS_STYLE.get(check["status"], ""))
+        if check.get("tool_status", check["status"]) != check["status"]:
+            status.append(f" (crawl alone: {check['tool_status']})", style="dim")  # an auditor's decision applies
+        table.add_row(check_id, status, check["summary"])
     console.print(table)
     for check_id, check in document["checks"].items():
         console.print(Text(f"{check_id}  {check['status']}", style=STATUS_STYLE.get(check["status"], "bold")))

@@ -42,6 +42,8 @@ def write_bundle(document: dict[str, Any], report_html: str, out: Path, wacz: Pa
     files: dict[str, bytes] = {
         "export.json": json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8"),
         "report.html": report_html.encode("utf-8"),
+        # the auditor's decisions on record for the partner, each with whether it applies to this run
+        "decisions.json": json.dumps(document.get("decisions", []), indent=2, ensure_ascii=False).encode("utf-8"),
     }
     if wacz is not None:
         files[wacz.name] = wacz.read_bytes()
@@ -66,6 +68,10 @@ def write_bundle(document: dict[str, Any], report_html: str, out: Path, wacz: Pa
         "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         "files": [_entry(name, data) for name, data in files.items()],
         "missing": missing,
+        "verdicts": {
+            c: {"status": v["status"], "tool_status": v.get("tool_status")} for c, v in document["checks"].items()
+        },
+        "decisions": len(document.get("decisions", [])),
         # The WACZ holds the same WARC with its index and page list: open it in ReplayWeb.page.
         "wacz": wacz.name if wacz is not None else None,
     }
@@ -102,4 +108,24 @@ def verify_bundle(path: Path) -> tuple[dict[str, Any], list[str]]:
         problems += [
             f"{name}: in the bundle but not in the manifest" for name in sorted(names - set(listed) - {MANIFEST})
         ]
+        problems += _disagreements(archive, names, manifest)
     return manifest, problems
+
+
+def _disagreements(archive: zipfile.ZipFile, names: set[str], manifest: dict[str, Any]) -> list[str]:
+    """Where the manifest's verdicts and decisions differ from the export's (each file may hash right)."""
+    if "export.json" not in names:
+        return []
+    try:
+        document = json.loads(archive.read("export.json"))
+        decisions = json.loads(archive.read("decisions.json")) if "decisions.json" in names else None
+    except ValueError as exc:
+        return [f"export.json or decisions.json is not JSON ({exc})"]
+    problems = []
+    if decisions is not None and decisions != document.get("decisions", []):
+        problems.append("decisions.json: differs from the decisions in export.json")
+    for check_id, listed in (manifest.get("verdicts") or {}).items():
+        found = document.get("checks", {}).get(check_id, {})
+        if listed != {"status": found.get("status"), "tool_status": found.get("tool_status")}:
+            problems.append(f"manifest: the verdict of {check_id} differs from export.json")
+    return problems

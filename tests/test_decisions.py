@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,23 @@ def test_a_decision_settles_3_2_and_holds_on_rechecks_until_the_page_changes(
     assert report.returncode == 0, report.stderr
     html = (tmp_path / "report.html").read_text()
     assert "aired in April" in html and "The crawl alone found: needs_review" in html
+
+    # The evidence bundle carries them, and verify holds the manifest to the export.
+    bundle = tmp_path / "evidence.zip"
+    assert cli("bundle", first, "--out", str(bundle), db=db_url).returncode == 0
+    verified = cli("verify", str(bundle), db=db_url)
+    assert verified.returncode == 0, verified.stdout
+    assert "3.2 met (the crawl alone: needs_review); 1 decision(s) on record" in verified.stdout
+    with zipfile.ZipFile(bundle) as archive:
+        assert json.loads(archive.read("decisions.json")) == document["decisions"]
+        files = {name: archive.read(name) for name in archive.namelist()}
+    manifest = json.loads(files["manifest.json"])
+    manifest["verdicts"]["3.2"]["tool_status"] = "met"  # as if the crawl alone had found it
+    with zipfile.ZipFile(tmp_path / "edited.zip", "w") as archive:
+        for name, data in {**files, "manifest.json": json.dumps(manifest).encode()}.items():
+            archive.writestr(name, data)
+    edited = cli("verify", str(tmp_path / "edited.zip"), db=db_url)
+    assert edited.returncode == 1 and "the verdict of 3.2 differs from export.json" in edited.stdout
 
     # A recheck with the page unchanged: met without asking.
     assert cli("recheck", "--applicant", "Acme", *CRAWL, db=db_url).returncode == 0
