@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ._graph import CrawlGraph, Edge
-from ._page import CrawledPage
+from ._page import CrawledPage, PageFetch
 from ._responses import FetchResult
 
 __all__ = ["CrawlOutcome"]
@@ -75,20 +75,8 @@ class CrawlOutcome:
         """What the checks read here beyond the stored pages and links, as JSON: kept with the run so
         that its verdicts can be judged again later (an auditor's decision) without crawling.
         `keep`: the URLs whose sitemap dates matter (the pages the checks may cite)."""
-        home = self.home
         return {
-            "home": None
-            if home is None
-            else {
-                "url": home.url,
-                "final_url": home.final_url,
-                "status": home.status,
-                "content_type": home.content_type,
-                "fetched_at": home.fetched_at.isoformat(),
-                "error": home.error,
-                "robots_blocked": home.robots_blocked,
-                "not_modified": home.not_modified,
-            },
+            "home": self.home_as_stored(self.home),
             "aliases": dict(self.graph.aliases),
             "limits_hit": list(self.limits_hit),
             "render_failures": list(self.render_failures),
@@ -96,6 +84,22 @@ class CrawlOutcome:
             "browser_note": self.browser_note,
             "interrupted": self.interrupted,
             "sitemap_lastmod": {u: m for u in keep if (m := self.sitemap_lastmod.get(u))},
+        }
+
+    @staticmethod
+    def home_as_stored(home: PageFetch | None) -> dict[str, Any] | None:
+        """What the checks read of the home page's fetch, as JSON."""
+        if home is None:
+            return None
+        return {
+            "url": home.url,
+            "final_url": home.final_url,
+            "status": home.status,
+            "content_type": home.content_type,
+            "fetched_at": home.fetched_at.isoformat(),
+            "error": home.error,
+            "robots_blocked": home.robots_blocked,
+            "not_modified": home.not_modified,
         }
 
     @classmethod

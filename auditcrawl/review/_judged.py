@@ -98,18 +98,7 @@ def _as_an_older_release_kept_it(run: Run, rows: Sequence[PageRow]) -> dict[str,
             unread.setdefault(url, []).append(check_id)
     return {
         "outcome": {
-            "home": None
-            if home is None
-            else {
-                "url": home.url,
-                "final_url": home.final_url,
-                "status": home.status,
-                "content_type": home.content_type,
-                "fetched_at": home.fetched_at.isoformat(),
-                "error": home.error,
-                "robots_blocked": home.robots == "disallowed",
-                "not_modified": False,
-            },
+            "home": CrawlOutcome.home_as_stored(None if home is None else page_facts(home)),
             "aliases": {r.url: r.final_url for r in rows if r.url != r.final_url},
             "limits_hit": [n.removeprefix("limit hit: ") for n in run.notes if n.startswith("limit hit: ")],
             "render_failures": [],
