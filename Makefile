@@ -14,9 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages auditcrawl and its tests run for real: Chromium (rendering, screenshots)
-# and a PostgreSQL server (storage tests). Installed only when missing.
-APT_PACKAGES = $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(wildcard /usr/lib/postgresql/*/bin/postgres),,postgresql)
+# Debian packages auditcrawl and its tests run for real: Chromium (rendering, screenshots, PDFs),
+# a PostgreSQL server (storage tests) and pdftotext (the PDF report's text). Installed only when missing.
+APT_PACKAGES = $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(wildcard /usr/lib/postgresql/*/bin/postgres),,postgresql) \
+  $(if $(wildcard /usr/bin/pdftotext),,poppler-utils)
 system-deps:
 	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \
 	  echo "installing Debian packages: $(strip $(APT_PACKAGES))"; \

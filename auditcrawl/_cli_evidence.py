@@ -8,10 +8,22 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from ._cli_common import ConfigOpt, DbOpt, app, check_writable, load_exports, out, settings_from, write_text
+from ._cli_common import (
+    ConfigOpt,
+    DbOpt,
+    app,
+    check_writable,
+    load_exports,
+    out,
+    run_async,
+    settings_from,
+    write_bytes,
+    write_text,
+)
+from ._exceptions import AuditcrawlError
 from ._terminal import print_verdicts
 from .bundle import verify_bundle, write_evidence_bundle
-from .report import render_report
+from .report import render_report, report_pdf
 from .wacz import is_wacz, verify_wacz, write_wacz
 
 __all__ = ["bundle", "report", "show", "verify"]
@@ -24,15 +36,20 @@ def report(
         Path | None,
         typer.Option("--out", help="HTML file (default: auditcrawl-report-RUN_ID.html here).", show_default=False),
     ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Print it to PDF through Chromium (A4, for the record).")] = False,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Write a self-contained HTML report of a run (works offline, prints to PDF)."""
+    """Write a self-contained HTML report of a run (works offline), or with --pdf its PDF."""
     if out_file is not None:
         check_writable(out_file)
-    (document,) = load_exports(settings_from(config, db=db), run_id)
-    target = out_file or Path(f"auditcrawl-report-{document['run']['id']}.html")
-    write_text(target, render_report(document))
+    settings = settings_from(config, db=db)
+    (document,) = load_exports(settings, run_id)
+    target = out_file or Path(f"auditcrawl-report-{document['run']['id']}.{'pdf' if pdf else 'html'}")
+    if pdf:
+        write_bytes(target, run_async(report_pdf(document, settings.crawl.browser_path)))
+    else:
+        write_text(target, render_report(document))
     out.print(f"report written to {target}")
 
 
@@ -50,12 +67,20 @@ def bundle(
 ) -> None:
     """Write the evidence bundle: JSON export, HTML report, WARC, WACZ, screenshots and a hashed manifest."""
     check_writable(out_file)
-    (document,) = load_exports(settings_from(config, db=db), run_id)
+    settings = settings_from(config, db=db)
+    (document,) = load_exports(settings, run_id)
     if wacz:
         pages = write_wacz(document, out_file)
         out.print(f"WACZ written to {out_file}: {pages} pages, evidence first")
         return
-    manifest = write_evidence_bundle(document, lambda source: render_report(document, replay_source=source), out_file)
+    pdf: bytes | str
+    try:
+        pdf = run_async(report_pdf(document, settings.crawl.browser_path))
+    except AuditcrawlError as exc:  # the bundle is still worth having: the manifest names what is missing
+        pdf = str(exc)
+    manifest = write_evidence_bundle(
+        document, lambda source: render_report(document, replay_source=source), out_file, pdf=pdf
+    )
     out.print(f"bundle written to {out_file}: {len(manifest['files'])} files")
     for missing in manifest["missing"]:
         out.print(Text(f"  missing (not on this machine): {missing}", style="yellow"))

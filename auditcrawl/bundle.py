@@ -24,20 +24,31 @@ def _entry(name: str, data: bytes) -> dict[str, Any]:
     return {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
-def write_evidence_bundle(document: dict[str, Any], render: Callable[[str | None], str], out: Path) -> dict[str, Any]:
+def write_evidence_bundle(
+    document: dict[str, Any], render: Callable[[str | None], str], out: Path, *, pdf: bytes | str | None = None
+) -> dict[str, Any]:
     """The bundle with the run's WACZ inside, and a report whose evidence links to its replay in it
-    (`render(replay_source)` renders the report); without the WARC on this machine, no WACZ."""
+    (`render(replay_source)` renders the report); without the WARC on this machine, no WACZ.
+    `pdf`: the report printed to PDF, or why it could not be."""
     with tempfile.TemporaryDirectory() as folder:
         wacz = Path(folder) / f"{document['run']['id']}.wacz"
         try:
             write_wacz(document, wacz)
         except InputFileError:  # the WARC is gone: write_bundle lists it as missing
-            return write_bundle(document, render(None), out)
-        return write_bundle(document, render(wacz.name), out, wacz)
+            return write_bundle(document, render(None), out, pdf=pdf)
+        return write_bundle(document, render(wacz.name), out, wacz, pdf=pdf)
 
 
-def write_bundle(document: dict[str, Any], report_html: str, out: Path, wacz: Path | None = None) -> dict[str, Any]:
-    """Write the zip; returns its manifest. Files that are gone (a deleted WARC) are listed as missing."""
+def write_bundle(
+    document: dict[str, Any],
+    report_html: str,
+    out: Path,
+    wacz: Path | None = None,
+    *,
+    pdf: bytes | str | None = None,
+) -> dict[str, Any]:
+    """Write the zip; returns its manifest. Files that are gone (a deleted WARC, a PDF the browser
+    could not print) are listed as missing."""
     run_id = document["run"]["id"]
     files: dict[str, bytes] = {
         "export.json": json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8"),
@@ -48,6 +59,10 @@ def write_bundle(document: dict[str, Any], report_html: str, out: Path, wacz: Pa
     if wacz is not None:
         files[wacz.name] = wacz.read_bytes()
     missing = []
+    if isinstance(pdf, bytes):
+        files["report.pdf"] = pdf
+    elif pdf is not None:
+        missing.append(f"report.pdf ({pdf})")
     warc = document["run"].get("options", {}).get("warc")
     for label, path in [("warc", warc)] + [
         ("screenshot", item["screenshot"])

@@ -15,9 +15,18 @@ if TYPE_CHECKING:
 
 from auditcrawl.rules import CASE_STUDIES, CHECK_TITLES, category_labels
 
+from .pdf import print_pdf
 from .wacz import replay_link
 
-__all__ = ["ELEMENT_LABELS", "MAX_EMBEDDED_IMAGE", "render_report", "screenshot_files", "short_path", "templates"]
+__all__ = [
+    "ELEMENT_LABELS",
+    "MAX_EMBEDDED_IMAGE",
+    "render_report",
+    "report_pdf",
+    "screenshot_files",
+    "short_path",
+    "templates",
+]
 
 MAX_EMBEDDED_IMAGE = 4 * 1024 * 1024  # a screenshot larger than this is left out of the HTML (the bundle has it)
 # The eight elements of a case study (2.1.4): key in the export, label, short label for narrow terminals.
@@ -82,11 +91,13 @@ def render_report(
     workspace: bool = False,
     replay_source: str | None = None,
     decide: dict[str, Any] | None = None,
+    for_print: bool = False,
 ) -> str:
     """The run's report as one self-contained HTML page (screenshots inlined); in the web
     workspace, with its links, and screenshots served from the data folder. With `replay_source`
     (the run's WACZ: its file name in a bundle, or its URL), each evidence item links to its replay.
-    With `decide` (the workspace: csrf, auditor, kinds, error), items and checks get decision forms."""
+    With `decide` (the workspace: csrf, auditor, kinds, error), items and checks get decision forms;
+    `for_print` opens every folded list (a PDF cannot unfold them)."""
     env = templates()
     screenshots: dict[str, str] = {}
     for number, (url, path) in enumerate(screenshot_files(document)):
@@ -110,4 +121,10 @@ def render_report(
         replay_source=replay_source,
         replay_link=replay_link,
         decide=decide,
+        for_print=for_print,
     )
+
+
+async def report_pdf(document: dict[str, Any], browser_path: str) -> bytes:
+    """The run's report printed to PDF (every folded list open)."""
+    return await print_pdf(render_report(document, for_print=True), document["run"], browser_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -122,6 +123,8 @@ def test_bundle_verifies_and_a_tampered_one_fails(serve: Any, tmp_path: Path) ->
             AS_OF.isoformat(),
             "--json",
             str(tmp_path / "run.json"),
+            "--applicant",
+            "Acme Industrial",
         ],
         capture_output=True,
         text=True,
@@ -137,7 +140,7 @@ def test_bundle_verifies_and_a_tampered_one_fails(serve: Any, tmp_path: Path) ->
     with zipfile.ZipFile(bundle) as archive:
         names = set(archive.namelist())
         manifest = json.loads(archive.read("manifest.json"))
-    assert {"export.json", "report.html", f"{run_id}.warc.gz", "manifest.json"} <= names
+    assert {"export.json", "report.html", "report.pdf", f"{run_id}.warc.gz", "manifest.json"} <= names
     assert len([n for n in names if n.startswith("screenshots/")]) == 5
     assert manifest["run_id"] == run_id and {f["path"] for f in manifest["files"]} == names - {"manifest.json"}
     ok = subprocess.run([str(BIN), "verify", str(bundle)], capture_output=True, text=True, env=env)
@@ -161,6 +164,27 @@ def test_bundle_verifies_and_a_tampered_one_fails(serve: Any, tmp_path: Path) ->
         [str(BIN), "report", run_id, "--out", str(report_file), "--db", db], capture_output=True, text=True, env=env
     )
     assert reported.returncode == 0 and "<!doctype html>" in report_file.read_text()
+
+    # The PDF for the record: the applicant, the verdicts and every evidence URL in its text.
+    pdf_file = tmp_path / "r.pdf"
+    printed = subprocess.run(
+        [str(BIN), "report", run_id, "--pdf", "--out", str(pdf_file), "--db", db],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert printed.returncode == 0, printed.stderr
+    assert pdf_file.read_bytes().startswith(b"%PDF-")
+    assert shutil.which("pdftotext"), "pdftotext is missing: `make test` installs Debian's poppler-utils"
+    text = subprocess.run(["pdftotext", str(pdf_file), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())  # long URLs wrap across lines
+    document = json.loads((tmp_path / "run.json").read_text())
+    assert "Acme Industrial" in text and f"run {run_id}" in text and f"audit date {AS_OF.isoformat()}" in text
+    for check_id, check in document["checks"].items():
+        assert f"{check_id}" in text and check["status"].replace("_", " ") in text
+        for item in check["evidence"]:
+            assert item["url"] in flat, item["url"]
+    assert "page 1 of" in text
 
 
 async def test_a_check_cites_its_strongest_items_with_screenshots_and_lists_the_rest(
