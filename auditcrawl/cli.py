@@ -14,7 +14,7 @@ from rich.logging import RichHandler
 from auditcrawl.rules import Claims
 from auditcrawl.storage import Store, build_export
 
-from . import _cli_evidence, _cli_review, _cli_web  # noqa: F401  register report, bundle, verify, show; review, decide; serve
+from . import _cli_batch, _cli_evidence, _cli_review, _cli_web  # noqa: F401  batch; report, bundle, verify, show; review, decide; serve
 from ._cli_common import (
     AllowPrivateOpt,
     ArchiveResourcesOpt,

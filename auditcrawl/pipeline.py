@@ -152,9 +152,16 @@ class BrowserScope:
 
 
 async def new_run(
-    home_url: str, settings: Settings, store: Store, *, applicant: str | None = None, claims_given: bool = False
+    home_url: str,
+    settings: Settings,
+    store: Store,
+    *,
+    applicant: str | None = None,
+    claims_given: bool = False,
+    tags: dict[str, Any] | None = None,
 ) -> Run:
-    """A run in storage, about to be crawled (by audit_run), with the settings it starts with."""
+    """A run in storage, about to be crawled (by audit_run), with the settings it starts with and
+    `tags` in its options (a batch names its runs so that running it again finds them)."""
     home = validate_url(home_url)
     as_of = settings.audit.as_of
     run = Run(
@@ -167,6 +174,7 @@ async def new_run(
             "audit": {**asdict(settings.audit), "as_of": as_of.isoformat()},
             "process": this_process(),
             "claims_given": claims_given,
+            **(tags or {}),
         },
     )
     await store.create_run(run)
@@ -183,11 +191,12 @@ async def run_audit(
     on_progress: ProgressHandler | None = None,
     claims: Claims | None = None,
     previous: StoredCrawl | None = None,
+    tags: dict[str, Any] | None = None,
 ) -> AuditReport:
     """Audit a partner's site from its home page: the run is created in storage under a new id, the
     site crawled and the three checks decided (see audit_run). Raises InvalidURLError for a home
     URL that is not absolute http(s); crawl trouble ends as notes and needs_review, not errors."""
-    run = await new_run(home_url, settings, store, applicant=applicant, claims_given=claims is not None)
+    run = await new_run(home_url, settings, store, applicant=applicant, claims_given=claims is not None, tags=tags)
     return await audit_run(
         run, settings, store, network=network, on_progress=on_progress, claims=claims, previous=previous
     )
