@@ -118,6 +118,9 @@ def run_notes(outcome: CrawlOutcome, pages: RunPages, resume_from: ResumePoint |
         notes.append(f"home page {outcome.home_url}: {home.error or f'HTTP {home.status}'}")
     if outcome.robots_blocked:
         notes.append(f"robots.txt disallowed {len(outcome.robots_blocked)} URL(s)")
+    if outcome.challenges:
+        shown = "; ".join(f"{vendor} at {url}" for url, vendor in list(outcome.challenges.items())[:10])
+        notes.append(f"a bot challenge answered instead of the site for {len(outcome.challenges)} URL(s): {shown}")
     notes += [f"{origin}: {note}" for origin, note in sorted(outcome.robots_notes.items())]
     notes += outcome.notes
     if outcome.not_modified:

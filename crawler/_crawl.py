@@ -7,18 +7,17 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from auditcrawl.settings import CrawlSettings
 
+from ._browsing import Browsing
 from ._fetch import Fetcher
 from ._frontier import Frontier, FrontierEntry
 from ._graph import CrawlGraph, Edge
 from ._outcome import CrawlOutcome
 from ._page import CrawledPage, ResumePoint
-from ._parse import REGION_WEIGHT, Link, ParsedPage, parse_html
+from ._parse import REGION_WEIGHT, Link, ParsedPage
 from ._render import Renderer
-from ._render_policy import SiteRenderMemory, render_reason
 from ._responses import FetchResult
 from ._sitemaps import discover_sitemap_urls
 from ._traps import trap_reason
@@ -83,11 +82,10 @@ class Crawler:
         self.on_page = on_page
         self.score_link = score_link
         self.on_progress = on_progress
-        self.renderer = renderer
         self.previous = previous
         self.settled = settled
         self._since_settle_check = 0
-        self.render_memory = SiteRenderMemory()
+        self.browsing = Browsing(settings, renderer, self.outcome)
         self.frontier = Frontier(radius)
         self.years = (min_year, max_year)
         self._final_seen: set[str] = set()
@@ -277,8 +275,13 @@ class Crawler:
         if result.robots_blocked:
             outcome.robots_blocked.append(entry.url)
             outcome.link_text[entry.url] = entry.anchor
+        challenge = result.challenge
+        if challenge is not None:
+            result = await self.browsing.past_challenge(result)
         outcome.record_result(entry.url, result)
         page = CrawledPage.from_fetch(result, depth=entry.depth, source=entry.source, offsite=offsite)
+        if challenge is not None and result.challenge is None:
+            page.rendered, page.render_reason = True, f"a bot challenge ({challenge}) let the browser through"
         # Another URL already led here (a redirect): the handler decides; links are not queued twice.
         page.duplicate = result.final_url in self._final_seen
         self._final_seen.add(result.final_url)
@@ -290,51 +293,18 @@ class Crawler:
             outcome.not_modified += 1
         if entry.source == "seed":
             outcome.home = page
-        if page.parsed is not None and not page.parsed.is_pdf and not page.duplicate and not page.not_modified:
-            await self._maybe_render(page)
+        if (
+            page.parsed is not None
+            and not page.parsed.is_pdf
+            and not (page.duplicate or page.not_modified or page.rendered)
+        ):
+            await self.browsing.render_if_needed(page)
         if page.parsed is not None and not page.parsed.is_pdf and not offsite and not page.duplicate:
             self._follow_refresh(page, entry.anchor)
             self._queue_links(page)
         await self.on_page(page)
         page.body, page.html = b"", ""  # the handler has what it needs; keep memory flat
         return page
-
-    async def _maybe_render(self, page: CrawledPage) -> None:
-        """Render the page when its static HTML is not what a visitor sees (see _render_policy)."""
-        assert page.parsed is not None
-        mode, host = self.settings.render, urlsplit(page.final_url).netloc
-        need: str | None
-        if mode == "always":
-            need = "render=always"
-        elif mode == "never":
-            reason = render_reason(page.parsed, page.html)
-            if reason:
-                page.render_reason = f"looks built by scripts ({reason}) but rendering is off"
-                self.outcome.unrendered.append(page.final_url)
-            return
-        else:
-            site_mode = self.render_memory.mode(host)
-            if site_mode == "static":
-                return
-            need = "the site's pages need a browser" if site_mode == "render" else render_reason(page.parsed, page.html)
-            if site_mode == "check":
-                self.render_memory.record(host, need is not None)
-        if need is None:
-            return
-        if self.renderer is None:
-            page.render_reason = f"needed a browser ({need}) but none is configured"
-            self.outcome.render_failures.append(page.final_url)
-            return
-        result = await self.renderer.render(page.final_url, page.warc_record_id)
-        if result.error:
-            page.render_reason = f"needed a browser ({need}); kept as served: {result.error}"
-            self.outcome.render_failures.append(page.final_url)
-            self.outcome.browser_note = self.renderer.unavailable or result.error
-            return
-        page.html = result.html
-        page.parsed = parse_html(result.html, page.final_url)
-        page.rendered, page.render_reason = True, need
-        self.outcome.pages_rendered += 1
 
     def _hop_filter(self, url: str) -> str | None:
         """A redirect off the partner's site is one off-site hop, within the off-site budget."""

@@ -18,6 +18,7 @@ import httpx
 from auditcrawl._exceptions import BodyTooLargeError, UnsafeDestinationError
 from auditcrawl.settings import CrawlSettings
 
+from ._challenge import CHALLENGE_STATUSES, challenge_vendor
 from ._clock import Clock, LoopClock
 from ._decode import ACCEPT_ENCODING, BoundedDecoder, UnsupportedEncoding
 from ._responses import (
@@ -75,14 +76,31 @@ class _Response:
     wire: bytes = b""  # the body as it came over the wire (still compressed), for the archive
     too_large: bool = False  # the body passed the byte cap
     no_such_host: bool = False
+    challenge: str | None = None  # a bot-management service answered instead of the site (see _challenge)
 
     def into(self, result: FetchResult) -> FetchResult:
         """What this response tells the caller, written into `result` (the hop's answer, fetched now)."""
         result.status, result.headers = self.status, self.headers
         result.content_type, result.body, result.error = self.content_type, self.body, self.error
         result.warc_record_id, result.no_such_host = self.warc_record_id, self.no_such_host
+        result.challenge = self.challenge
         result.fetched_at = datetime.now(UTC)
         return result
+
+
+def _challenged(status: int, headers: dict[str, str], vendor: str, wire: bytes = b"") -> _Response:
+    """A bot challenge: archived as it came, but no content for the checks to judge."""
+    return _Response(status, headers, error=f"bot challenge: {vendor} (HTTP {status})", challenge=vendor, wire=wire)
+
+
+async def _first_bytes(r: httpx.Response, limit: int = 65_536) -> bytes:
+    """Enough of a small error body to tell a challenge page by its markers."""
+    data = b""
+    async for chunk in r.aiter_bytes():
+        data += chunk
+        if len(data) >= limit:
+            break
+    return data[:limit]
 
 
 class Fetcher:
@@ -299,6 +317,10 @@ class Fetcher:
                 headers["retry-after"] = r.headers["retry-after"]
             status = r.status_code
             retryable = retryable_status(status)
+            if retryable and status in CHALLENGE_STATUSES:
+                vendor = challenge_vendor(status, r.headers, await _first_bytes(r))
+                if vendor is not None:  # asking again gets the same challenge
+                    return archived(r, _challenged(status, headers, vendor))
             if status in REDIRECT_STATUSES or retryable or status == 304:
                 return archived(
                     r,
@@ -345,6 +367,9 @@ class Fetcher:
                 )
             log.debug("GET %s %s %d bytes %.2fs", url, status, total, time.monotonic() - started)
             body = b"".join(chunks)
+            vendor = challenge_vendor(status, r.headers, body)
+            if vendor is not None:
+                return archived(r, _challenged(status, headers, vendor, wire=b"".join(wire) if keep_wire else body))
             return archived(r, _Response(status, headers, body, mime, wire=b"".join(wire) if keep_wire else body))
 
     def _archived(

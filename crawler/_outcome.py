@@ -38,6 +38,7 @@ class CrawlOutcome:
     render_failures: list[str] = field(default_factory=list)  # pages that needed a browser and did not get one
     unrendered: list[str] = field(default_factory=list)  # pages that looked built by scripts, with rendering off
     browser_note: str | None = None
+    challenges: dict[str, str] = field(default_factory=dict)  # URL -> the bot-management service that answered
     not_modified: int = 0  # pages answered 304 to a conditional request
     stopped_early: bool = False  # every check was met: the rest of the frontier was left
     interrupted: bool = False

@@ -40,6 +40,7 @@ class FetchResult:
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     warc_record_id: str | None = None  # the response record of the final hop, when archiving
     no_such_host: bool = False  # the host's name does not exist: the link is dead, not unknown
+    challenge: str | None = None  # the bot-management service that answered instead of the site
 
     @property
     def not_modified(self) -> bool:
