@@ -32,22 +32,28 @@ def _slug(url: str) -> str:
 
 
 async def take_evidence_screenshots(checks: dict[str, CheckResult], renderer: Renderer, folder: Path) -> list[str]:
-    """A PNG of every cited evidence page (the landing page among them); path and sha256 go on the item.
+    """A PNG of every cited evidence page (the landing page among them); path and sha256 go on the item,
+    with the consent banners declined or hidden for it and, for a very long page, the height kept.
     The items a check lists beyond the ones it cites get none: a real blog can count 75 posts.
 
     Returns notes for the run: what could not be taken and why.
     """
-    taken: dict[str, tuple[str, str] | str] = {}  # URL -> (path, sha256) or the error
+    taken: dict[str, dict[str, object]] = {}  # URL -> what goes on its items
     for result in checks.values():
         for item in (e for e in result.evidence if e.extra.get("cited", True)):
             if item.url not in taken:
                 path = folder / f"{len(taken) + 1:02d}-{_slug(item.url)}.png"
-                error = await renderer.screenshot(item.url, path, item.extra.get("warc_record_id"))
-                taken[item.url] = error if error else (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
-            shot = taken[item.url]
-            if isinstance(shot, tuple):
-                item.extra["screenshot"], item.extra["screenshot_sha256"] = shot
-            else:
-                item.extra["screenshot_error"] = shot
-    failures = sorted({shot for shot in taken.values() if isinstance(shot, str)})
+                shot = await renderer.screenshot(item.url, path, item.extra.get("warc_record_id"))
+                taken[item.url] = (
+                    {"screenshot_error": shot.error}
+                    if shot.error
+                    else {
+                        "screenshot": str(path),
+                        "screenshot_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                        **({"screenshot_consent": shot.consent} if shot.consent else {}),
+                        **({"screenshot_capped": shot.capped} if shot.capped else {}),
+                    }
+                )
+            item.extra.update(taken[item.url])
+    failures = sorted({str(t["screenshot_error"]) for t in taken.values() if "screenshot_error" in t})
     return [f"screenshots: {failure}" for failure in failures[:5]] + renderer.resources.notes()

@@ -50,6 +50,7 @@ class CrawlSettings:
     render: str = "auto"
     browser_path: str = "/usr/bin/chromium"
     screenshots: bool = True
+    screenshot_max_height: int = 12_000  # px: a longer page's screenshot keeps its top, noted
     # What the browser loaded for a page (stylesheets, images, scripts, fonts, XHR) goes into the WARC:
     # for the evidence pages it visits for screenshots, for every page it renders too, or never.
     archive_resources: str = "evidence"
@@ -167,6 +168,7 @@ def _validate(settings: Settings) -> None:
         (c.timeout > 0, "timeout must be more than 0 seconds"),
         (c.retries >= 0, "retries must be 0 or more"),
         (c.max_body_bytes >= 1024, "max_body_bytes must be at least 1024"),
+        (c.screenshot_max_height >= 1000, "screenshot_max_height must be at least 1000"),
         (c.render in RENDER_MODES, f"render must be one of {', '.join(RENDER_MODES)}, got {c.render!r}"),
         (
             c.archive_resources in ARCHIVE_RESOURCE_MODES,

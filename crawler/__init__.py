@@ -7,7 +7,7 @@ from ._outcome import CrawlOutcome
 from ._page import CrawledPage, PageFetch, ResumePoint, StoredPage
 from ._parse import REGION_WEIGHT, Link, ParsedPage, decode_html, parse_html
 from ._pdf import parse_pdf
-from ._render import LAUNCH_ARGS, Renderer
+from ._render import LAUNCH_ARGS, Renderer, Shot
 from ._render_policy import render_reason
 from ._replay import read_archive
 from ._responses import HTML_TYPES, FetchResult
@@ -46,6 +46,7 @@ __all__ = [
     "ResumePoint",
     "RobotsResponse",
     "RobotsRules",
+    "Shot",
     "SiteScope",
     "StaticResolver",
     "StoredPage",

@@ -13,17 +13,18 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from auditcrawl._exceptions import BodyTooLargeError
 from auditcrawl.settings import CrawlSettings
 
+from ._consent import clear_consent
 from ._fetch import Fetcher
 from ._safety import StaticResolver
 
-__all__ = ["LAUNCH_ARGS", "RenderResult", "Renderer", "ResourceArchiving"]
+__all__ = ["LAUNCH_ARGS", "RenderResult", "Renderer", "ResourceArchiving", "Shot"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,15 @@ IDLE_WAIT_MS = 5000
 
 # Why a request may not leave the browser: (request URL, URL of the page being rendered) -> reason or None
 ScopeCheck = Callable[[str, str], str | None]
+
+
+@dataclass
+class Shot:
+    """How an evidence screenshot went: an error, or what was done to show the content."""
+
+    error: str | None = None
+    consent: list[str] = field(default_factory=list)  # banners declined or hidden
+    capped: str | None = None  # the page was longer than the cap: what the image holds
 
 
 @dataclass
@@ -179,23 +189,30 @@ class Renderer:
             finally:
                 await _quietly(context.close())
 
-    async def screenshot(self, url: str, path: Path, page_record: str | None = None) -> str | None:
-        """A full-page PNG of the page as a visitor sees it (images on); an error message or None.
-        Unless archive_resources is "never", what the page loaded is archived as resources of `page_record`."""
+    async def screenshot(self, url: str, path: Path, page_record: str | None = None) -> Shot:
+        """A full-page PNG of the page as a visitor sees it (images on), consent banners declined or
+        hidden, its height capped at `screenshot_max_height`. Unless archive_resources is "never",
+        what the page loaded is archived as resources of `page_record`."""
         archive = self.settings.archive_resources != "never" and page_record is not None
         async with self._slots:
             context = await self._context(url, block_assets=False, archive_for=page_record if archive else None)
             if context is None:
-                return self.unavailable
+                return Shot(error=self.unavailable)
             try:
                 page = await context.new_page()
                 await page.goto(url, wait_until="domcontentloaded", timeout=self.settings.timeout * 1000)
                 await self._settle(page)
+                shot = Shot(consent=await clear_consent(page))
+                height = int(await page.evaluate("() => document.documentElement.scrollHeight"))
+                cap, clip = self.settings.screenshot_max_height, None
+                if height > cap:
+                    clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": cap}
+                    shot.capped = f"the first {cap} px of a {height} px page"
                 path.parent.mkdir(parents=True, exist_ok=True)
-                await page.screenshot(path=str(path), full_page=True, timeout=self.settings.timeout * 1000)
-                return None
+                await page.screenshot(path=str(path), full_page=True, clip=clip, timeout=self.settings.timeout * 1000)
+                return shot
             except Exception as exc:
-                return f"screenshot failed: {_brief(exc)}"
+                return Shot(error=f"screenshot failed: {_brief(exc)}")
             finally:
                 await _quietly(context.close())
 
