@@ -20,10 +20,9 @@ from ._cli_common import (
     write_bytes,
     write_text,
 )
-from ._exceptions import AuditcrawlError
 from ._terminal import print_verdicts
 from .bundle import verify_bundle, write_evidence_bundle
-from .report import render_report, report_pdf
+from .report import render_report, report_pdf, report_pdf_or_why
 from .wacz import is_wacz, verify_wacz, write_wacz
 
 __all__ = ["bundle", "report", "show", "verify"]
@@ -73,11 +72,7 @@ def bundle(
         pages = write_wacz(document, out_file)
         out.print(f"WACZ written to {out_file}: {pages} pages, evidence first")
         return
-    pdf: bytes | str
-    try:
-        pdf = run_async(report_pdf(document, settings.crawl.browser_path))
-    except AuditcrawlError as exc:  # the bundle is still worth having: the manifest names what is missing
-        pdf = str(exc)
+    pdf = run_async(report_pdf_or_why(document, settings.crawl.browser_path))
     manifest = write_evidence_bundle(
         document, lambda source: render_report(document, replay_source=source), out_file, pdf=pdf
     )

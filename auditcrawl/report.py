@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 from auditcrawl.rules import CASE_STUDIES, CHECK_TITLES, category_labels
 
+from ._exceptions import AuditcrawlError
 from .pdf import print_pdf
 from .wacz import replay_link
 
@@ -23,6 +24,7 @@ __all__ = [
     "MAX_EMBEDDED_IMAGE",
     "render_report",
     "report_pdf",
+    "report_pdf_or_why",
     "screenshot_files",
     "short_path",
     "templates",
@@ -128,3 +130,11 @@ def render_report(
 async def report_pdf(document: dict[str, Any], browser_path: str) -> bytes:
     """The run's report printed to PDF (every folded list open)."""
     return await print_pdf(render_report(document, for_print=True), document["run"], browser_path)
+
+
+async def report_pdf_or_why(document: dict[str, Any], browser_path: str) -> bytes | str:
+    """The PDF for a bundle, or why there is none (a bundle is still worth having without it)."""
+    try:
+        return await report_pdf(document, browser_path)
+    except AuditcrawlError as exc:
+        return str(exc)

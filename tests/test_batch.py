@@ -98,14 +98,16 @@ async def test_a_roster_gives_the_verdicts_of_separate_crawls(serve: Any, tmp_pa
     roster = write_roster(tmp_path / f"round{roster_kind}", rows)
     db = f"sqlite:///{tmp_path}/round.db"
     for summary in ("summary.csv", "summary.xlsx", "summary.json"):  # the round runs once; then its runs are kept
-        result = cli("batch", str(roster), "--out", summary, *CRAWL, db=db, cwd=tmp_path)
+        pdf = ["--pdf"] if summary.endswith(".json") else []  # a PDF report per applicant
+        result = cli("batch", str(roster), "--out", summary, *pdf, *CRAWL, db=db, cwd=tmp_path)
         assert result.returncode == 0, result.stdout + result.stderr
         found = read_summary(tmp_path / summary)
         assert [r["applicant"] for r in found] == list(servers)
         for row in found:
             assert (row["3.1"], row["2.2"], row["3.2"]) == separate[row["applicant"]], row
             assert row["status"] == "complete" and row["run_id"] and row["region"].startswith("EU-")
-            assert Path(tmp_path / row["report"]).is_file()
+            report = tmp_path / row["report"]
+            assert report.is_file() and (report.read_bytes()[:5] == b"%PDF-") == bool(pdf)
             assert int(row["evidence 2.2"]) >= 0
     assert "5 kept from before" in result.stdout
     async with Store(db) as store:

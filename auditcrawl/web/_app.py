@@ -27,13 +27,15 @@ from auditcrawl.claims import parse_claims
 from auditcrawl.overview import partner_rows, run_rows, schedule_rows
 from auditcrawl.pipeline import validate_url
 from auditcrawl.rechecks import parse_every, schedule_recheck
-from auditcrawl.report import render_report, screenshot_files, templates
+from auditcrawl.report import render_report, report_pdf_or_why, screenshot_files, templates
 from auditcrawl.rules import CHECK_IDS, diff_runs
+from auditcrawl.screenshots import data_folder
 from auditcrawl.settings import Settings, load_settings
 from auditcrawl.storage import Store, build_export, remove_schedule, validate_export
 from auditcrawl.wacz import write_wacz
 
 from ._audits import Audits
+from ._batches import Batches, batch_page, batch_summary, new_batch
 from ._decisions import AUDITOR_COOKIE, auditor_cookie, decide_page, render_run, review_page, sign_in_name
 from ._openapi import OPENAPI
 from ._security import SESSION_COOKIE, Guard, read_form, session_value
@@ -163,8 +165,9 @@ async def run_bundle(request: Request) -> Response:
     document = await build_export(_store(request), request.path_params["run_id"])
     folder = Path(tempfile.mkdtemp(prefix="auditcrawl-bundle-"))
     target = folder / f"auditcrawl-{document['run']['id']}.zip"
+    pdf = await report_pdf_or_why(document, request.app.state.settings.crawl.browser_path)
     await asyncio.to_thread(
-        write_evidence_bundle, document, lambda source: render_report(document, replay_source=source), target
+        write_evidence_bundle, document, lambda source: render_report(document, replay_source=source), target, pdf=pdf
     )
     return FileResponse(
         target, media_type="application/zip", filename=target.name, background=BackgroundTask(shutil.rmtree, folder)
@@ -353,10 +356,12 @@ def create_app(
         async with Store(db_url) as store:
             app.state.store = store
             app.state.audits = Audits(store, settings_for or defaults_with)
+            app.state.batches = Batches(store, settings_for or defaults_with, data_folder(db_url) / "batches")
             app.state.settings = (settings_for or defaults_with)({})
             try:
                 yield
             finally:
+                await app.state.batches.stop()
                 await app.state.audits.stop()
 
     routes = [
@@ -365,6 +370,9 @@ def create_app(
         Route("/runs/{run_id}", run_page),
         Route("/runs/{run_id}/decisions", decide_page, methods=["POST"]),
         Route("/review", review_page),
+        Route("/batches/new", new_batch, methods=["GET", "POST"]),
+        Route("/batches/{batch_id}", batch_page),
+        Route("/batches/{batch_id}/summary.{extension}", batch_summary),
         Route("/runs/{run_id}/bundle.zip", run_bundle),
         Route("/runs/{run_id}/run.wacz", run_wacz),
         Route("/runs/{run_id}/screenshots/{number:int}", run_screenshot),
