@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/dates.py
 	$(BIN)/python bench/judgments.py
 	$(BIN)/python bench/realsites.py
+	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/crawl.py --pages 5000
 
 clean:
