@@ -38,7 +38,7 @@ def test_a_challenge_is_told_from_the_sites_own_answer(
     assert challenge_vendor(status, headers, body) == vendor
 
 
-@pytest.mark.parametrize("vendor", ["Cloudflare", "DataDome"])
+@pytest.mark.parametrize("vendor", list(CHALLENGES))
 async def test_a_challenged_home_page_leaves_every_check_undecided_naming_the_vendor(
     serve: Any, audit: Any, vendor: str
 ) -> None:
