@@ -50,10 +50,10 @@ class Roster:
         """The roster's columns as the summary names them (the known ones in lower case)."""
         return [c.lower() if c.lower() in KNOWN else c for c in self.columns]
 
-    @property
-    def key(self) -> str:
-        """Names this roster's runs: the same rows give the same key, so running it again finds them."""
-        rows = [[r.applicant, r.home_url, r.as_of.isoformat() if r.as_of else None, r.claims_path] for r in self.rows]
+    def key(self, as_of: date) -> str:
+        """Names this round's runs: the same rows audited as of the same date (`as_of` for rows without
+        one) give the same key, so running it again finds them; the same roster another day is a new round."""
+        rows = [[r.applicant, r.home_url, (r.as_of or as_of).isoformat(), r.claims_path] for r in self.rows]
         return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
 
 

@@ -105,7 +105,7 @@ class _Round:
         return dataclasses.replace(self.settings, crawl=crawl, audit=audit)
 
     async def audit(self, state: RowState) -> None:
-        row, key = state.row, self.roster.key
+        row, key = state.row, self.roster.key(self.settings.audit.as_of)
 
         def progress(fetched: int, _queued: int, _url: str) -> None:
             state.pages = fetched
