@@ -113,5 +113,8 @@ def decide_command(
         after = recorded.after[check_id]
         mark = "" if before == after else "  (changed)"
         out.print(f"{check_id}: {before} -> {after}{mark}")
+    for run_id, (before_later, after_later) in recorded.later.items():
+        changes = [f"{c} {before_later.get(c)} -> {s}" for c, s in after_later.items() if before_later.get(c) != s]
+        out.print(f"also applies to the later run {run_id}" + (f": {', '.join(changes)}" if changes else ""))
     for hint in recorded.hints:
         out.print(f"note: {hint}")

@@ -1,6 +1,6 @@
 """Storage: SQLModel tables, the async store, and the JSON export."""
 
-from ._decisions import Standing, page_digests, partner_decisions, record_decision, standing
+from ._decisions import Standing, page_digests, partner_decisions, record_decision, restate_verdicts, standing
 from ._export import build_export, validate_export
 from ._models import (
     Applicant,
@@ -57,6 +57,7 @@ __all__ = [
     "record_delivery",
     "release_lock",
     "remove_schedule",
+    "restate_verdicts",
     "standing",
     "sync_url",
     "upsert_partner",

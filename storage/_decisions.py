@@ -19,7 +19,7 @@ from ._models import DecisionRow, PageRow, Run
 from ._store import Store
 from ._verdicts import write_verdicts
 
-__all__ = ["Standing", "page_digests", "partner_decisions", "record_decision", "standing"]
+__all__ = ["Standing", "page_digests", "partner_decisions", "record_decision", "restate_verdicts", "standing"]
 
 
 @dataclass(frozen=True)
@@ -111,3 +111,12 @@ async def record_decision(
         await write_verdicts(session, decision.run_id, found, final)
         await session.commit()
     return decision
+
+
+async def restate_verdicts(
+    store: Store, run_id: str, found: dict[str, CheckResult], final: dict[str, CheckResult]
+) -> None:
+    """Store a run's verdicts judged again (a decision made on another run applies to it too)."""
+    async with store.writing() as session:
+        await write_verdicts(session, run_id, found, final)
+        await session.commit()

@@ -178,3 +178,18 @@ def test_a_verdict_on_a_check_needs_a_reason_and_supersedes_the_one_before(serve
     assert (old["by"], old["applies"], new["by"], new["applies"]) == ("ann", False, "bo", True)
     assert new["supersedes"] == old["id"] and old["not_applied"] == f"superseded by decision {new['id']}"
     assert check["summary"].startswith("Set to met by bo")
+
+
+def test_a_decision_on_an_earlier_run_settles_the_later_runs_that_read_the_same_page(serve: Any, db_url: str) -> None:
+    server = serve(webinar_site())
+    webinar = server.url(WEBINAR_PATH)
+    assert cli("crawl", server.url("/"), "--applicant", "Acme", *CRAWL, db=db_url).returncode == 0
+    earlier = newest_run(db_url)
+    assert cli("crawl", server.url("/"), "--applicant", "Acme", *CRAWL, db=db_url).returncode == 0
+    later = newest_run(db_url)
+    decided = cli("decide", earlier, webinar, "--accept", "--published", days_ago(40), "--reason", "aired", db=db_url)
+    assert decided.returncode == 0, decided.stderr
+    assert f"also applies to the later run {later}: 3.2 needs_review -> met" in decided.stdout
+    check = export(later, db_url)["checks"]["3.2"]
+    assert (check["status"], check["tool_status"]) == ("met", "needs_review")
+    assert [d["applies"] for d in check["decisions"]] == [True]

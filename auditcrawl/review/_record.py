@@ -10,7 +10,7 @@ from typing import Any
 
 from auditcrawl.crawler import canonicalize
 from auditcrawl.rules import CHECK_IDS, KINDS, CheckDecision, Decisions, PageDecision
-from auditcrawl.storage import DecisionRow, Store, record_decision
+from auditcrawl.storage import DecisionRow, Store, page_digests, record_decision, restate_verdicts
 
 from .._exceptions import DecisionError
 from ..settings import Settings
@@ -65,6 +65,7 @@ class Recorded:
     before: dict[str, str]  # check -> status, before the decision
     after: dict[str, str]
     hints: list[str] = field(default_factory=list)  # what the decision could not settle
+    later: dict[str, tuple[dict[str, str], dict[str, str]]] = field(default_factory=dict)  # run -> before, after
 
 
 def _check_request(request: DecisionRequest, stored: StoredRun) -> str | None:
@@ -91,6 +92,31 @@ def _check_request(request: DecisionRequest, stored: StoredRun) -> str | None:
         if url in (f.key, f.final_url, f.url) or request.url in (f.key, f.final_url, f.url):
             return f.key
     raise DecisionError(f"{request.url} is not a page the checks of run {stored.run.id} considered")
+
+
+async def _apply_to_later_runs(
+    store: Store, decided: StoredRun, row: DecisionRow, current: Settings
+) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+    """The partner's runs after the one decided on that read the page with the same content: the
+    decision applies to them as well, so their verdicts are judged again and stored."""
+    changed: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+    run = decided.run
+    for other in await store.list_runs(run.applicant):
+        same_partner = other.applicant_id == run.applicant_id and (run.applicant_id or other.home_url == run.home_url)
+        if not same_partner or other.id == run.id or other.started_at <= run.started_at:
+            continue
+        if (await page_digests(store, other.id, [row.url or ""])).get(row.url or "") != row.content_digest:
+            continue
+        try:
+            later = await load_run(store, other.id, current)
+        except DecisionError:
+            continue  # still crawling, or stored without what judging it needs
+        old = {c.check_id: c.status for c in (await store.run_checks(other.id))[0]}
+        _history, _standings, decisions = await applying(store, later.run)
+        judgment = later.judge(decisions)
+        await restate_verdicts(store, other.id, judgment.found, judgment.final)
+        changed[other.id] = (old, {c: r.status for c, r in judgment.final.items()})
+    return changed
 
 
 async def decide(store: Store, request: DecisionRequest, current: Settings) -> Recorded:
@@ -124,9 +150,10 @@ async def decide(store: Store, request: DecisionRequest, current: Settings) -> R
     judgment = stored.judge(changed)
     await record_decision(store, row, judgment.found, judgment.final)
     after: dict[str, str] = {c: r.status for c, r in judgment.final.items()}
+    later = await _apply_to_later_runs(store, stored, row, current) if url else {}
     hints = []
     f = stored.facts.get(url or "")
     undated = f is not None and f.published is None and request.published is None
     if undated and request.accept and "thought_leadership" in (f and f.kind, request.kind):
         hints.append("the item is still undated: give --published YYYY-MM-DD for it to count for 3.2")
-    return Recorded(row, {c: r.status for c, r in before.items()}, after, hints)
+    return Recorded(row, {c: r.status for c, r in before.items()}, after, hints, later)
