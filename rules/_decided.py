@@ -98,9 +98,15 @@ class Decisions:
             if d.check_id in checks:
                 d.apply(checks[d.check_id])
 
+    def replacing(self, new: PageDecision | CheckDecision) -> Decisions:
+        """These decisions with `new` in place of the one on the same page (or check)."""
+        if isinstance(new, PageDecision):
+            return Decisions([*(d for d in self.pages if d.url != new.url), new], self.checks)
+        return Decisions(self.pages, [*(d for d in self.checks if d.check_id != new.check_id), new])
+
     @classmethod
     def of(cls, items: Iterable[PageDecision | CheckDecision]) -> Decisions:
-        found = cls()
-        for d in items:
-            (found.pages if isinstance(d, PageDecision) else found.checks).append(d)  # type: ignore[arg-type]
-        return found
+        given = list(items)
+        return cls(
+            [d for d in given if isinstance(d, PageDecision)], [d for d in given if isinstance(d, CheckDecision)]
+        )

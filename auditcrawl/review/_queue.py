@@ -52,8 +52,7 @@ def _effects(stored: StoredRun, decisions: Decisions, base: dict[str, CheckResul
     for accepted in (True, False):
         published = stored.settings.as_of - timedelta(days=1) if accepted and f and f.published is None else None
         trial = PageDecision(url, accepted, "trial", stored.settings.as_of, "trial", published=published)
-        others = [d for d in decisions.pages if d.url != url]
-        final = stored.judge(Decisions([*others, trial], decisions.checks)).final
+        final = stored.judge(decisions.replacing(trial)).final
         for check_id in CHECK_IDS:
             if final[check_id].status != base[check_id].status:
                 verb = "accept with a date in the window" if published else ("accept" if accepted else "reject")
