@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from auditcrawl.crawler import canonicalize
-from auditcrawl.rules import CHECK_IDS, KINDS, CheckDecision, Decisions, PageDecision
+from auditcrawl.rules import CHECK_IDS, KINDS, find_facts
 from auditcrawl.storage import DecisionRow, Store, page_digests, record_decision, restate_verdicts
 
 from .._exceptions import DecisionError
@@ -87,11 +87,13 @@ def _check_request(request: DecisionRequest, stored: StoredRun) -> str | None:
             f"--published {request.published.isoformat()} is after the run's audit date "
             f"{stored.settings.as_of.isoformat()}"
         )
-    url = canonicalize(request.url or "") or (request.url or "")
-    for f in stored.facts.values():
-        if url in (f.key, f.final_url, f.url) or request.url in (f.key, f.final_url, f.url):
-            return f.key
-    raise DecisionError(f"{request.url} is not a page the checks of run {stored.run.id} considered")
+    given = request.url or ""
+    f = find_facts(stored.facts, stored.outcome, canonicalize(given) or given) or find_facts(
+        stored.facts, stored.outcome, given
+    )
+    if f is None:
+        raise DecisionError(f"{request.url} is not a page the checks of run {stored.run.id} considered")
+    return f.key
 
 
 async def _apply_to_later_runs(
@@ -125,8 +127,9 @@ async def decide(store: Store, request: DecisionRequest, current: Settings) -> R
     stored = await load_run(store, request.run_id, current)
     url = _check_request(request, stored)
     _history, _standings, decisions = await applying(store, stored.run)
-    before = stored.judge(decisions).final
-    checks_of = [c for c, result in before.items() if url in {e.url for e in result.evidence + result.rejected}]
+    stored_checks, stored_items = await store.run_checks(stored.run.id)  # the answer as it stands
+    before = {c.check_id: c.status for c in stored_checks}
+    checks_of = [c for c in CHECK_IDS if any(e.check_id == c and e.url == url for e in stored_items)]
     row = DecisionRow(
         applicant_id=stored.run.applicant_id,
         home_url=stored.run.home_url,
@@ -140,14 +143,7 @@ async def decide(store: Store, request: DecisionRequest, current: Settings) -> R
         made_by=request.by,
         content_digest=stored.digests.get(url) if url else None,
     )
-    new = as_rules(row)
-    if isinstance(new, PageDecision):
-        kept_pages = [d for d in decisions.pages if d.url != new.url]
-        changed = Decisions([*kept_pages, new], decisions.checks)
-    else:
-        assert isinstance(new, CheckDecision)
-        changed = Decisions(decisions.pages, [*(d for d in decisions.checks if d.check_id != new.check_id), new])
-    judgment = stored.judge(changed)
+    judgment = stored.judge(decisions.replacing(as_rules(row)))
     await record_decision(store, row, judgment.found, judgment.final)
     after: dict[str, str] = {c: r.status for c, r in judgment.final.items()}
     later = await _apply_to_later_runs(store, stored, row, current) if url else {}
@@ -156,4 +152,4 @@ async def decide(store: Store, request: DecisionRequest, current: Settings) -> R
     undated = f is not None and f.published is None and request.published is None
     if undated and request.accept and "thought_leadership" in (f and f.kind, request.kind):
         hints.append("the item is still undated: give --published YYYY-MM-DD for it to count for 3.2")
-    return Recorded(row, {c: r.status for c, r in before.items()}, after, hints, later)
+    return Recorded(row, before, after, hints, later)
