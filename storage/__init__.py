@@ -1,6 +1,6 @@
 """Storage: SQLModel tables, the async store, and the JSON export."""
 
-from ._decisions import Standing, page_digests, partner_decisions, record_decision, restate_verdicts, standing
+from ._decisions import Standing, decisions_on, page_digests, record_decision, restate_verdicts, standing
 from ._export import build_export, validate_export
 from ._models import (
     Applicant,
@@ -44,6 +44,7 @@ __all__ = [
     "add_schedule",
     "async_url",
     "build_export",
+    "decisions_on",
     "due_schedules",
     "get_partner",
     "latest_run",
@@ -51,7 +52,6 @@ __all__ = [
     "load_previous",
     "page_digests",
     "page_facts",
-    "partner_decisions",
     "pending_alerts",
     "record_decision",
     "record_delivery",

@@ -19,7 +19,15 @@ from ._models import DecisionRow, PageRow, Run
 from ._store import Store
 from ._verdicts import write_verdicts
 
-__all__ = ["Standing", "page_digests", "partner_decisions", "record_decision", "restate_verdicts", "standing"]
+__all__ = [
+    "Standing",
+    "decisions_on",
+    "page_digests",
+    "partner_decisions",
+    "record_decision",
+    "restate_verdicts",
+    "standing",
+]
 
 
 @dataclass(frozen=True)
@@ -94,18 +102,22 @@ def standing(decisions: Sequence[DecisionRow], run_id: str, digests: dict[str, s
     return out
 
 
+async def decisions_on(store: Store, run: Run) -> tuple[Sequence[DecisionRow], dict[int, Standing]]:
+    """The partner's decisions, oldest first, and whether each applies to `run` (see standing)."""
+    history = await partner_decisions(store, run)
+    digests = await page_digests(store, run.id, [d.url for d in history if d.url])
+    return history, standing(history, run.id, digests)
+
+
 async def record_decision(
     store: Store, decision: DecisionRow, found: dict[str, CheckResult], final: dict[str, CheckResult]
 ) -> DecisionRow:
     """Append a decision (superseding the newest one on the same page, or on the same check of the
     run) and store the run's verdicts recomputed with it, in one transaction."""
     async with store.writing() as session:
-        same = select(DecisionRow).where(_partner(decision.applicant_id, decision.home_url))
-        if decision.check_id is None:
-            same = same.where(DecisionRow.url == decision.url, col(DecisionRow.check_id).is_(None))
-        else:
-            same = same.where(DecisionRow.run_id == decision.run_id, DecisionRow.check_id == decision.check_id)
-        previous = (await session.exec(same.order_by(col(DecisionRow.id).desc()).limit(1))).first()
+        partners = select(DecisionRow).where(_partner(decision.applicant_id, decision.home_url))
+        history = (await session.exec(partners.order_by(col(DecisionRow.id).desc()))).all()
+        previous = next((d for d in history if _target(d) == _target(decision)), None)
         decision.supersedes = previous.id if previous is not None else None
         session.add(decision)
         await write_verdicts(session, decision.run_id, found, final)

@@ -11,7 +11,7 @@ from typing import Any
 from auditcrawl._exceptions import AuditcrawlError
 from auditcrawl.rules import CHECK_IDS
 
-from ._decisions import Standing, page_digests, partner_decisions, standing
+from ._decisions import Standing, decisions_on
 from ._models import DecisionRow, EvidenceRow
 from ._store import Store
 
@@ -113,9 +113,7 @@ async def build_export(store: Store, run_id: str) -> dict[str, Any]:
         },
         "checks": {},
     }
-    history = await partner_decisions(store, run)
-    digests = await page_digests(store, run.id, [d.url for d in history if d.url])
-    standings = standing(history, run.id, digests)
+    history, standings = await decisions_on(store, run)
     decided = [_decision(d, standings) for d in history if d.run_id == run.id or standings[d.id or 0].applies]
     for check in checks:
         rows = [e for e in evidence if e.check_id == check.check_id]

@@ -26,10 +26,8 @@ from auditcrawl.storage import (
     Run,
     Standing,
     Store,
-    page_digests,
+    decisions_on,
     page_facts,
-    partner_decisions,
-    standing,
 )
 
 from .._exceptions import DecisionError
@@ -59,9 +57,7 @@ def as_rules(d: DecisionRow) -> PageDecision | CheckDecision:
 
 async def applying(store: Store, run: Run) -> tuple[Sequence[DecisionRow], dict[int, Standing], Decisions]:
     """The partner's decisions, whether each applies to the run, and those that do, for the rules."""
-    history = await partner_decisions(store, run)
-    digests = await page_digests(store, run.id, [d.url for d in history if d.url])
-    standings = standing(history, run.id, digests)
+    history, standings = await decisions_on(store, run)
     return history, standings, Decisions.of(as_rules(d) for d in history if d.id and standings[d.id].applies)
 
 
