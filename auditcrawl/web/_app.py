@@ -18,7 +18,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from auditcrawl._exceptions import AuditcrawlError, InputFileError, RunNotFoundError
@@ -27,7 +27,7 @@ from auditcrawl.claims import parse_claims
 from auditcrawl.overview import partner_rows, run_rows, schedule_rows
 from auditcrawl.pipeline import validate_url
 from auditcrawl.rechecks import parse_every, schedule_recheck
-from auditcrawl.report import render_report, report_pdf_or_why, screenshot_files, templates
+from auditcrawl.report import render_report, report_pdf_or_why, screenshot_files
 from auditcrawl.rules import CHECK_IDS, diff_runs
 from auditcrawl.screenshots import data_folder
 from auditcrawl.settings import Settings, load_settings
@@ -38,6 +38,7 @@ from ._audits import Audits
 from ._batches import Batches, batch_page, batch_summary, new_batch
 from ._decisions import AUDITOR_COOKIE, auditor_cookie, decide_page, render_run, review_page, sign_in_name
 from ._openapi import OPENAPI
+from ._pages import render_page
 from ._security import SESSION_COOKIE, Guard, read_form, session_value
 
 __all__ = ["create_app"]
@@ -51,10 +52,6 @@ CHECK_FILTERS = [
 def _store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
-
-
-def _page(template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    return HTMLResponse(templates().get_template(template).render(check_ids=CHECK_IDS, **context), status_code)
 
 
 def _filtered(rows: list[dict[str, Any]], q: str, status: str, check: str, sort: str) -> list[dict[str, Any]]:
@@ -78,7 +75,7 @@ async def partners(request: Request) -> Response:
         return urlencode({**{k: v for k, v in params.items() if v}, **changes})
 
     context = {"title": "Partners", "rows": rows, "check_filters": CHECK_FILTERS, "query": query, **params}
-    return _page("partners.html.j2", context)
+    return render_page("partners.html.j2", context)
 
 
 async def history(request: Request) -> Response:
@@ -87,7 +84,7 @@ async def history(request: Request) -> Response:
     if not runs:
         raise HTTPException(404, f"no runs for {name!r}")
     context = {"title": f"{runs[0]['applicant']}: runs", "runs": runs, "chart": runs[::-1], "colours": COLOURS}
-    return _page("history.html.j2", context)
+    return render_page("history.html.j2", context)
 
 
 async def diff(request: Request) -> Response:
@@ -96,7 +93,7 @@ async def diff(request: Request) -> Response:
     before = await build_export(store, request.query_params.get("from", ""))
     after = await build_export(store, request.query_params.get("to", ""))
     result = diff_runs(before, after)
-    return _page(
+    return render_page(
         "diff.html.j2", {"title": f"Changes: {after['run']['applicant'] or after['run']['home_url']}", "result": result}
     )
 
@@ -139,7 +136,7 @@ async def schedules(request: Request) -> Response:
         "values": values,
         "errors": errors,
     }
-    return _page("schedules.html.j2", context, 400 if errors else 200)
+    return render_page("schedules.html.j2", context, 400 if errors else 200)
 
 
 async def remove_schedule_page(request: Request) -> Response:
@@ -156,7 +153,7 @@ async def run_page(request: Request) -> Response:
     audits: Audits = request.app.state.audits
     if audits.running(run_id):  # refreshes itself (no script) until the crawl ends, then shows the report
         progress = audits.progress[run_id]
-        return _page("progress.html.j2", {"title": f"Auditing: run {run_id}", "progress": progress})
+        return render_page("progress.html.j2", {"title": f"Auditing: run {run_id}", "progress": progress})
     return await render_run(request, run_id)
 
 
@@ -232,7 +229,7 @@ async def login(request: Request) -> Response:
 
     def form_page(error: str | None, status_code: int = 200) -> Response:
         context = {"title": "Sign in", "csrf": request.state.csrf, "error": error, "ask_name": ask_name}
-        return _page("login.html.j2", {**context, "ask_token": token is not None, "next": target}, status_code)
+        return render_page("login.html.j2", {**context, "ask_token": token is not None, "next": target}, status_code)
 
     if request.method == "GET":
         return form_page(None)
@@ -275,7 +272,7 @@ async def new_audit(request: Request) -> Response:
     audits: Audits = request.app.state.audits
     if request.method == "GET":
         context = {"title": "New audit", "csrf": request.state.csrf, "values": {}, "errors": {}}
-        return _page("new_audit.html.j2", context)
+        return render_page("new_audit.html.j2", context)
     values, files = await read_form(request)
     flags, errors = _audit_request(values, audits)
     claims = None
@@ -295,7 +292,7 @@ async def new_audit(request: Request) -> Response:
         except AuditcrawlError as exc:
             errors["form"] = str(exc)
     context = {"title": "New audit", "csrf": request.state.csrf, "values": values, "errors": errors}
-    return _page("new_audit.html.j2", context, 400)
+    return render_page("new_audit.html.j2", context, 400)
 
 
 async def api_new_audit(request: Request) -> Response:
@@ -330,7 +327,7 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     message = str(exc.detail) if isinstance(exc, HTTPException) else str(exc)
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": message}, status_code=404)
-    return _page("workspace.html.j2", {"title": f"Not found: {message}"}, 404)
+    return render_page("workspace.html.j2", {"title": f"Not found: {message}"}, 404)
 
 
 async def _forbidden(request: Request, exc: Exception) -> Response:

@@ -16,6 +16,8 @@ from auditcrawl.rules import Claims
 from auditcrawl.settings import Settings
 from auditcrawl.storage import Store, acquire_lock, release_lock, upsert_partner
 
+from ._tasks import ServerTasks
+
 __all__ = ["Audits", "Progress"]
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,7 @@ class Audits:
     def __init__(self, store: Store, settings_for: Callable[[dict[str, Any]], Settings]) -> None:
         self.store, self.settings_for = store, settings_for
         self.progress: dict[str, Progress] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.tasks = ServerTasks()
 
     async def start(
         self, home_url: str, applicant: str | None, flags: dict[str, Any], claims: Claims | None = None
@@ -71,9 +73,7 @@ class Audits:
             raise
         progress = self.progress[run.id] = Progress(run.id)
         crawl = self._crawl(run.id, settings, progress, partner_id, claims)
-        task = asyncio.create_task(crawl, name=f"audit {run.id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.tasks.spawn(crawl, name=f"audit {run.id}")
         return run.id
 
     async def _crawl(
@@ -104,6 +104,4 @@ class Audits:
 
     async def stop(self) -> None:
         """Server shutdown: running crawls stop as Ctrl-C stops them (their runs are marked partial)."""
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.tasks.stop()

@@ -6,8 +6,6 @@ normal runs: if the server stops mid-round, uploading the roster again finishes 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -17,16 +15,16 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from auditcrawl._exceptions import AuditcrawlError
 from auditcrawl.batch import Roster, RowState, read_roster, run_batch, summary_bytes, summary_rows
-from auditcrawl.report import templates
-from auditcrawl.rules import CHECK_IDS
 from auditcrawl.settings import Settings
 from auditcrawl.storage import Store
 
+from ._pages import render_page
 from ._security import read_form
+from ._tasks import ServerTasks
 
 __all__ = ["Batches", "batch_page", "batch_summary", "new_batch"]
 
@@ -59,7 +57,7 @@ class Batches:
     def __init__(self, store: Store, settings_for: Callable[[dict[str, Any]], Settings], folder: Path) -> None:
         self.store, self.settings_for, self.folder = store, settings_for, folder
         self.jobs: dict[str, BatchJob] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.tasks = ServerTasks()
 
     async def start(self, filename: str, data: bytes, flags: dict[str, Any]) -> str:
         """Keep the roster, check it whole, start the round; InputFileError (one line) for a bad roster."""
@@ -74,9 +72,7 @@ class Batches:
         except AuditcrawlError as exc:
             raise type(exc)(str(exc).replace(path.name, filename, 1)) from None
         job = self.jobs[batch_id] = BatchJob(batch_id, roster, folder)
-        task = asyncio.create_task(self._run(job, settings))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.tasks.spawn(self._run(job, settings), name=f"batch {batch_id}")
         return batch_id
 
     async def _run(self, job: BatchJob, settings: Settings) -> None:
@@ -94,15 +90,7 @@ class Batches:
             job.done = True
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-
-
-def _render(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(templates().get_template(template).render(check_ids=CHECK_IDS, **context), status_code)
+        await self.tasks.stop()
 
 
 async def new_batch(request: Request) -> Response:
@@ -110,7 +98,7 @@ async def new_batch(request: Request) -> Response:
     batches: Batches = request.app.state.batches
     csrf = request.state.csrf
     if request.method == "GET":
-        return _render("new_batch.html.j2", title="New batch", csrf=csrf, values={}, error=None)
+        return render_page("new_batch.html.j2", {"title": "New batch", "csrf": csrf, "values": {}, "error": None})
     values, files = await read_form(request)
     flags: dict[str, Any] = {k: values[k] for k in BATCH_FIELDS if values.get(k)}
     if values.get("allow_private") in ("on", "1", "true"):
@@ -123,7 +111,8 @@ async def new_batch(request: Request) -> Response:
             return RedirectResponse(f"/batches/{batch_id}", status_code=303)
         except AuditcrawlError as exc:
             error = str(exc)
-    return _render("new_batch.html.j2", 400, title="New batch", csrf=csrf, values=values, error=error)
+    context = {"title": "New batch", "csrf": csrf, "values": values, "error": error}
+    return render_page("new_batch.html.j2", context, 400)
 
 
 def _job(request: Request) -> BatchJob:
@@ -138,7 +127,7 @@ async def batch_page(request: Request) -> Response:
     rows = job.rows()
     finished = sum(1 for s in rows if s.finished is not None)
     title = f"Batch {job.id}: {job.roster.path.suffix[1:].upper()} roster of {len(rows)}"
-    return _render("batch.html.j2", title=title, job=job, rows=rows, finished=finished)
+    return render_page("batch.html.j2", {"title": title, "job": job, "rows": rows, "finished": finished})
 
 
 async def batch_summary(request: Request) -> Response:

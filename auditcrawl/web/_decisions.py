@@ -14,11 +14,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from auditcrawl._exceptions import DecisionError
 from auditcrawl.overview import partner_rows
-from auditcrawl.report import render_report, templates
+from auditcrawl.report import render_report
 from auditcrawl.review import DecisionRequest, decide
 from auditcrawl.rules import CHECK_IDS, KINDS
 from auditcrawl.storage import Store, build_export
 
+from ._pages import render_page
 from ._security import read_form
 
 __all__ = [
@@ -103,8 +104,7 @@ async def review_page(request: Request) -> Response:
     """GET /review: partners whose latest run has items waiting for a decision, longest waiting first."""
     rows = [r for r in await partner_rows(request.app.state.store) if r.get("open")]
     rows.sort(key=lambda r: str(r["finished_at"]))
-    html = templates().get_template("review.html.j2").render(check_ids=CHECK_IDS, title="To review", rows=rows)
-    return HTMLResponse(html)
+    return render_page("review.html.j2", {"title": "To review", "rows": rows})
 
 
 def sign_in_name(form: dict[str, Any]) -> str | None:
