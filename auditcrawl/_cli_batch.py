@@ -105,8 +105,7 @@ def batch(
         def update(state: RowState) -> None:
             if state not in states:
                 states.append(state)
-            done = sum(s.state in ("done", "kept", "error") and s.finished is not None for s in states)
-            overall.update(task, completed=done)
+            overall.update(task, completed=sum(s.finished is not None for s in states))
             live.update(Group(_table(states), overall))
 
         async def go() -> list[RowState]:
